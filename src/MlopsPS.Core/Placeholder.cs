@@ -1,0 +1,1 @@
+namespace MlopsPS.Core; internal static class Placeholder {}

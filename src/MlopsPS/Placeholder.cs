@@ -1,0 +1,1 @@
+namespace MlopsPS; internal static class Placeholder {}
