@@ -1,0 +1,11 @@
+namespace MlopsPS.Core.Store;
+
+/// <summary>The store cannot be opened or is not in a state the engine can work with.</summary>
+public class StoreException : MlopsException
+{
+    /// <summary>Creates the exception.</summary>
+    public StoreException(string message, Exception? inner = null)
+        : base(message, MlopsErrorKind.ResourceUnavailable, inner)
+    {
+    }
+}
