@@ -1,0 +1,25 @@
+@{
+    # build.ps1 stamps ModuleVersion from Directory.Build.props, the one place the version lives.
+    RootModule           = 'bin/MlopsPS.dll'
+    ModuleVersion        = '0.0.0'
+    GUID                 = '6f0c9a52-2b8e-4c1e-9d43-7a51e3f0c2d8'
+    Author               = 'MlopsPS contributors'
+    CompanyName          = 'MlopsPS'
+    Copyright            = '(c) MlopsPS contributors. MIT License.'
+    Description          = 'A local MLOps pipeline in PowerShell: versioned Parquet tables with Iceberg semantics, XGBoost training tracked like MLflow, a model registry, Kestrel scoring endpoints, dependent jobs and monitoring. No cluster, no cloud account.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('MlopsPS.format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-MlopsStore'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('MLOps', 'XGBoost', 'Iceberg', 'MLflow', 'Parquet', 'MachineLearning')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

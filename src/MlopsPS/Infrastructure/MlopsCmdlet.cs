@@ -1,0 +1,83 @@
+using System.Management.Automation;
+using MlopsPS.Core;
+using MlopsPS.Core.Store;
+
+namespace MlopsPS.Infrastructure;
+
+/// <summary>
+/// The base of every MlopsPS cmdlet: the common <c>-Store</c> parameter, store resolution, the mapping of engine
+/// errors to ErrorRecords, and output objects that carry their store so the next cmdlet in the pipe binds it.
+/// </summary>
+public abstract class MlopsCmdlet : PSCmdlet
+{
+    /// <summary>The name of the note property that output objects carry so downstream cmdlets use the same store.</summary>
+    internal const string StorePropertyName = "Store";
+
+    private MlopsStore? _store;
+
+    /// <summary>
+    /// <para type="description">The store folder. Defaults to $env:MLOPSPS_HOME, then ./mlops-store in the current directory.</para>
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
+    /// <summary>The store in use, opened (and migrated) on first use.</summary>
+    protected MlopsStore OpenStore()
+    {
+        if (_store is not null && (Store is null || PathsEqual(_store.Root, ResolveStorePath(Store))))
+        {
+            return _store;
+        }
+
+        _store = MlopsStore.Resolve(Store is null ? null : ResolveStorePath(Store), SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+        return _store;
+    }
+
+    /// <summary>Writes an engine object, tagged with the store it came from.</summary>
+    protected void WriteRecord(object record)
+    {
+        var wrapped = PSObject.AsPSObject(record);
+        var store = _store ?? OpenStore();
+        if (wrapped.Properties[StorePropertyName] is null)
+        {
+            wrapped.Properties.Add(new PSNoteProperty(StorePropertyName, store.Root));
+        }
+
+        WriteObject(wrapped);
+    }
+
+    /// <summary>Reports a per-item failure and carries on with the next item.</summary>
+    protected void WriteEngineError(Exception exception, object? target) =>
+        WriteError(ErrorRecordFactory.FromException(exception, target));
+
+    /// <summary>Stops the cmdlet with a setup failure.</summary>
+    protected void ThrowEngineError(Exception exception, object? target) =>
+        ThrowTerminatingError(ErrorRecordFactory.FromException(exception, target));
+
+    /// <summary>
+    /// Runs one unit of work, turning engine errors into a non-terminating ErrorRecord for <paramref name="target"/>.
+    /// Store problems stop the whole cmdlet: no later item could succeed either.
+    /// </summary>
+    protected void Try(object? target, Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (StoreException e)
+        {
+            ThrowEngineError(e, target);
+        }
+        catch (Exception e) when (ErrorRecordFactory.IsExpected(e))
+        {
+            WriteEngineError(e, target);
+        }
+    }
+
+    private string ResolveStorePath(string path) =>
+        SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    private static bool PathsEqual(string a, string b) =>
+        string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
+}

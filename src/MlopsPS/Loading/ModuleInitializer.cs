@@ -1,0 +1,34 @@
+using System.Management.Automation;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace MlopsPS.Loading;
+
+/// <summary>
+/// Runs at <c>Import-Module</c>: routes the request for MlopsPS.Core from the default context to the engine's own
+/// AssemblyLoadContext. The context is created once per process, so <c>Remove-Module</c> followed by
+/// <c>Import-Module -Force</c> reuses it instead of loading the engine twice.
+/// </summary>
+public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+{
+    private const string EngineAssemblyName = "MlopsPS.Core";
+
+    private static readonly Lazy<EngineLoadContext> s_context = new(() =>
+        new EngineLoadContext(Path.Combine(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!, "engine")));
+
+    /// <inheritdoc />
+    public void OnImport()
+    {
+        // Import-Module -Force may run OnImport again without OnRemove: never register the handler twice.
+        AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+        AssemblyLoadContext.Default.Resolving += ResolveEngine;
+    }
+
+    /// <inheritdoc />
+    public void OnRemove(PSModuleInfo psModuleInfo) => AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+
+    private static Assembly? ResolveEngine(AssemblyLoadContext defaultContext, AssemblyName assemblyName) =>
+        string.Equals(assemblyName.Name, EngineAssemblyName, StringComparison.Ordinal)
+            ? s_context.Value.LoadFromAssemblyName(assemblyName)
+            : null;
+}

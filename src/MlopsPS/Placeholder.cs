@@ -1,1 +1,0 @@
-namespace MlopsPS; internal static class Placeholder {}

@@ -1,0 +1,86 @@
+# The store: where it is, how it is found, and that the module's native dependencies load inside pwsh.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-MlopsTestModule
+}
+
+Describe 'Get-MlopsStore' {
+    BeforeEach {
+        $script:savedHome = $env:MLOPSPS_HOME
+        $env:MLOPSPS_HOME = $null
+    }
+    AfterEach {
+        $env:MLOPSPS_HOME = $savedHome
+    }
+
+    It 'creates and migrates the store named by -Store (loads SQLite natively inside pwsh)' {
+        $path = New-TestStore
+        $info = Get-MlopsStore -Store $path
+        $info.Path | Should -Be $path
+        $info.Source | Should -Be 'Parameter'
+        $info.SchemaVersion | Should -BeGreaterThan 0
+        Test-Path (Join-Path $path 'catalog.db') | Should -BeTrue
+        foreach ($folder in 'tables', 'artifacts', 'logs') { Test-Path (Join-Path $path $folder) | Should -BeTrue }
+    }
+
+    It 'uses MLOPSPS_HOME when -Store is not given' {
+        $env:MLOPSPS_HOME = New-TestStore -Name env
+        $info = Get-MlopsStore
+        $info.Source | Should -Be 'Environment'
+        $info.Path | Should -Be $env:MLOPSPS_HOME
+    }
+
+    It 'defaults to ./mlops-store in the current location' {
+        $work = New-Item -ItemType Directory (New-TestStore -Name cwd)
+        Push-Location $work
+        try {
+            $info = Get-MlopsStore
+            $info.Source | Should -Be 'Default'
+            $info.Path | Should -Be (Join-Path $work.FullName 'mlops-store')
+        }
+        finally { Pop-Location }
+    }
+
+    It 'resolves a relative -Store from the current location, not the process directory' {
+        $work = New-Item -ItemType Directory (New-TestStore -Name rel)
+        Push-Location $work
+        try { (Get-MlopsStore -Store ./here).Path | Should -Be (Join-Path $work.FullName 'here') }
+        finally { Pop-Location }
+    }
+
+    It 'tags its output with the store so the next cmdlet binds it' {
+        $path = New-TestStore
+        (Get-MlopsStore -Store $path).Store | Should -Be $path
+    }
+
+    It 'reports an unusable store location as ResourceUnavailable' {
+        $file = New-TestStore -Name file
+        Set-Content $file 'not a folder'
+        { Get-MlopsStore -Store $file -ErrorAction Stop } | Should -Throw -ErrorId 'Store,MlopsPS.Commands.GetMlopsStoreCommand'
+        $error[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+    }
+}
+
+Describe 'Module loading' {
+    It 'survives Remove-Module and Import-Module -Force in one session' {
+        $result = Invoke-ChildPwsh -Script @"
+`$s = '$(New-TestStore)'
+Get-MlopsStore -Store `$s | Out-Null
+Remove-Module MlopsPS
+Import-Module '$env:MLOPSPS_TEST_MODULE' -Force
+Import-Module '$env:MLOPSPS_TEST_MODULE' -Force
+(Get-MlopsStore -Store `$s).SchemaVersion
+"@
+        $result.Error | Should -BeNullOrEmpty
+        $result.ExitCode | Should -Be 0
+        [int]($result.Output.Trim()) | Should -BeGreaterThan 0
+    }
+
+    It 'loads the engine into its own AssemblyLoadContext' {
+        $result = Invoke-ChildPwsh -Script @"
+Get-MlopsStore -Store '$(New-TestStore)' | Out-Null
+[System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object { `$_.Assemblies.GetName().Name -contains 'Microsoft.Data.Sqlite' } | ForEach-Object Name
+"@
+        $result.Output.Trim() | Should -Be 'MlopsPS.Engine'
+    }
+}
