@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace MlopsPS.Core.Tracking;
+
+/// <summary>
+/// Turns parsed filter clauses and order expressions into SQL over the tracking tables. Every value is a
+/// parameter; the only text spliced in is drawn from fixed lists (operators, column names).
+/// </summary>
+internal sealed class RunSearchSql
+{
+    private readonly SqliteCommand _command;
+    private int _parameterCount;
+
+    public RunSearchSql(SqliteCommand command)
+    {
+        _command = command;
+    }
+
+    /// <summary>The WHERE conditions for the clauses (joined with AND by the caller), over runs aliased <c>r</c>.</summary>
+    public IEnumerable<string> Conditions(IEnumerable<RunFilterClause> clauses) => clauses.Select(Condition);
+
+    /// <summary>The ORDER BY terms for MLflow order expressions; runs without the metric sort last.</summary>
+    public IEnumerable<string> OrderTerms(IEnumerable<string> orderBy)
+    {
+        foreach (var expression in orderBy)
+        {
+            var parts = expression.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length is 0 or > 2 || (parts.Length == 2 && parts[1].ToUpperInvariant() is not ("ASC" or "DESC")))
+            {
+                throw new InvalidRunFilterException($"Cannot parse the order expression \"{expression}\": use 'metrics.roc_auc DESC' or 'attributes.start_time'.");
+            }
+
+            var direction = parts.Length == 2 ? parts[1].ToUpperInvariant() : "ASC";
+            var (entity, key) = RunFilterParser.ParseKey(parts[0]);
+            var value = ValueExpression(entity, key);
+            yield return $"({value}) IS NULL, {value} {direction}";
+        }
+    }
+
+    private string Condition(RunFilterClause clause)
+    {
+        var value = ValueExpression(clause.Entity, clause.Key);
+        var parameter = Add(clause.Value is string text && clause.Entity == RunFilterEntity.Attribute && clause.Key == "status"
+            ? text.ToUpperInvariant()
+            : clause.Value);
+        return clause.Operator switch
+        {
+            // SQLite's LIKE ignores case; MLflow's LIKE does not, so LIKE becomes GLOB.
+            "LIKE" => $"{value} GLOB {Add(LikeToGlob((string)clause.Value))}",
+            "ILIKE" => $"lower({value}) LIKE lower({parameter})",
+            "=" or "!=" or "<" or "<=" or ">" or ">=" => $"{value} {clause.Operator} {parameter}",
+            _ => throw new InvalidRunFilterException($"Unsupported operator {clause.Operator}."),
+        };
+    }
+
+    private string ValueExpression(RunFilterEntity entity, string key) => entity switch
+    {
+        RunFilterEntity.Metric => $"(SELECT m.value FROM latest_metrics m WHERE m.run_id = r.run_id AND m.key = {Add(key)})",
+        RunFilterEntity.Param => $"(SELECT p.value FROM params p WHERE p.run_id = r.run_id AND p.key = {Add(key)})",
+        RunFilterEntity.Tag => $"(SELECT t.value FROM tags t WHERE t.run_id = r.run_id AND t.key = {Add(key)})",
+        _ => key switch
+        {
+            "status" => "r.status",
+            "run_name" => "r.run_name",
+            "run_id" => "r.run_id",
+            "user_id" => "r.user_id",
+            "artifact_uri" => "r.artifact_uri",
+            "start_time" => "r.start_time",
+            "end_time" => "r.end_time",
+            _ => throw new InvalidRunFilterException($"Unknown attribute {key}."),
+        },
+    };
+
+    private string Add(object value)
+    {
+        var name = "$f" + (_parameterCount++).ToString(CultureInfo.InvariantCulture);
+        _command.Parameters.AddWithValue(name, value);
+        return name;
+    }
+
+    private static string LikeToGlob(string pattern)
+    {
+        var glob = new StringBuilder();
+        foreach (var c in pattern)
+        {
+            glob.Append(c switch
+            {
+                '%' => "*",
+                '_' => "?",
+                '*' => "[*]",
+                '?' => "[?]",
+                '[' => "[[]",
+                _ => c.ToString(),
+            });
+        }
+
+        return glob.ToString();
+    }
+}
