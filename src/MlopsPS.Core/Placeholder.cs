@@ -1,1 +1,0 @@
-namespace MlopsPS.Core; internal static class Placeholder {}
