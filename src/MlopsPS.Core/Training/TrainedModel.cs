@@ -102,7 +102,7 @@ public sealed class TrainedModel : IDisposable
     /// </summary>
     /// <remarks>libxgboost 1.7 does not compute contributions in place, so this copies the rows into a
     /// temporary DMatrix; it is for explanation, not for the serving path.</remarks>
-    public unsafe float[] PredictContributions(FeatureMatrix data)
+    public float[] PredictContributions(FeatureMatrix data)
     {
         CheckColumns(data);
         var expected = checked(data.Rows * (data.Columns + 1));
@@ -111,13 +111,7 @@ public sealed class TrainedModel : IDisposable
             return [];
         }
 
-        SafeDMatrixHandle matrix;
-        fixed (float* values = data.Array)
-        {
-            Check(XGDMatrixCreateFromMat(values, (ulong)data.Rows, (ulong)data.Columns, float.NaN, out matrix));
-        }
-
-        using (matrix)
+        using (var matrix = CreateDMatrix(data.Values, data.Rows, data.Columns))
         {
             Check(XGBoosterPredictFromDMatrix(BoosterFor(data), matrix, s_contributionConfig, out var shape, out var dimensions, out var result));
             return CopyResult(shape, dimensions, result, expected);

@@ -52,7 +52,7 @@ public static class XGBoostLibrary
             RegisterResolver();
             if (s_handle == IntPtr.Zero)
             {
-                var (handle, source, tried, failure) = Probe();
+                var (handle, source, tried, failure) = Probe(Environment.GetEnvironmentVariable(PathVariable), s_names);
                 if (handle == IntPtr.Zero)
                 {
                     throw NotFound(tried, failure);
@@ -113,10 +113,11 @@ public static class XGBoostLibrary
         return s_handle;
     }
 
-    private static (IntPtr Handle, string? Source, List<string> Tried, string? Failure) Probe()
+    /// <summary>Tries <paramref name="explicitPath"/> alone when it is set, otherwise each of <paramref name="names"/>.</summary>
+    internal static (IntPtr Handle, string? Source, List<string> Tried, string? Failure) Probe(
+        string? explicitPath, IReadOnlyList<string> names)
     {
         var tried = new List<string>();
-        var explicitPath = Environment.GetEnvironmentVariable(PathVariable);
         if (!string.IsNullOrWhiteSpace(explicitPath))
         {
             // An explicit choice is not silently replaced by a system library: a typo or a library built
@@ -133,7 +134,7 @@ public static class XGBoostLibrary
         }
 
         var assembly = typeof(XGBoostLibrary).Assembly;
-        foreach (var name in s_names)
+        foreach (var name in names)
         {
             tried.Add(name);
             // The Assembly overload also looks next to MlopsPS.Core.dll; the plain one asks the OS loader
@@ -148,7 +149,7 @@ public static class XGBoostLibrary
         return (IntPtr.Zero, null, tried, null);
     }
 
-    private static XGBoostNotFoundException NotFound(List<string> tried, string? failure)
+    internal static XGBoostNotFoundException NotFound(List<string> tried, string? failure)
     {
         var reason = failure is null ? string.Empty : $" The loader said: {failure}";
         var message =

@@ -60,6 +60,26 @@ internal static class XGBoostNative
         return result;
     }
 
+    private static long s_openHandles;
+
+    /// <summary>
+    /// Native handles created and not yet released, process-wide. Every handle is created through the
+    /// methods below, so tests can prove that failure and cancellation paths free what they allocated.
+    /// </summary>
+    internal static long OpenHandles => Interlocked.Read(ref s_openHandles);
+
+    /// <summary>A DMatrix copied from a dense row-major block; NaN marks a missing value.</summary>
+    internal static unsafe SafeDMatrixHandle CreateDMatrix(ReadOnlySpan<float> values, int rows, int columns)
+    {
+        SafeDMatrixHandle matrix;
+        fixed (float* data = values)
+        {
+            Check(Opened(XGDMatrixCreateFromMat(data, (ulong)rows, (ulong)columns, float.NaN, out matrix), matrix));
+        }
+
+        return matrix;
+    }
+
     /// <summary>
     /// XGBoosterCreate takes a plain array of DMatrix pointers; the references are held for the
     /// duration of the call so a concurrent Dispose cannot free a matrix underneath it.
@@ -68,9 +88,27 @@ internal static class XGBoostNative
     {
         return WithRawHandles(cache, raw =>
         {
-            Check(XGBoosterCreate(raw, (ulong)raw.Length, out var booster));
+            Check(Opened(XGBoosterCreate(raw, (ulong)raw.Length, out var booster), booster));
             return booster;
         });
+    }
+
+    /// <summary>A new booster holding the trees of rounds [begin, end).</summary>
+    internal static SafeBoosterHandle SliceBooster(SafeBoosterHandle booster, int begin, int end)
+    {
+        Check(Opened(XGBoosterSlice(booster, begin, end, 1, out var sliced), sliced));
+        return sliced;
+    }
+
+    // Counts a handle the moment the native call has produced it, before anything else can fail.
+    private static int Opened(int rc, SafeHandle handle)
+    {
+        if (!handle.IsInvalid)
+        {
+            Interlocked.Increment(ref s_openHandles);
+        }
+
+        return rc;
     }
 
     /// <summary>One round of evaluation; returns libxgboost's text, e.g. "[3]\teval-logloss:0.41".</summary>
@@ -154,12 +192,8 @@ internal static class XGBoostNative
     // ---- DMatrix -------------------------------------------------------------------------------
 
     [DllImport(LibraryName)]
-    internal static extern unsafe int XGDMatrixCreateFromMat(
+    private static extern unsafe int XGDMatrixCreateFromMat(
         float* data, ulong rows, ulong columns, float missing, out SafeDMatrixHandle handle);
-
-    [DllImport(LibraryName)]
-    internal static extern unsafe int XGDMatrixCreateFromMat_omp(
-        float* data, ulong rows, ulong columns, float missing, out SafeDMatrixHandle handle, int threads);
 
     [DllImport(LibraryName)]
     internal static extern unsafe int XGDMatrixSetFloatInfo(
@@ -209,7 +243,7 @@ internal static class XGBoostNative
 
     /// <summary>Returns -2 (not -1) when the range is out of bounds.</summary>
     [DllImport(LibraryName)]
-    internal static extern int XGBoosterSlice(
+    private static extern int XGBoosterSlice(
         SafeBoosterHandle handle, int beginLayer, int endLayer, int step, out SafeBoosterHandle sliced);
 
     [DllImport(LibraryName)]
@@ -294,7 +328,11 @@ internal static class XGBoostNative
 
         // XGDMatrixFree catches C++ exceptions itself; a non-zero code only makes the runtime raise a
         // ReleaseHandleFailed MDA in debug builds. Nothing here may throw.
-        protected override bool ReleaseHandle() => XGDMatrixFree(handle) == 0;
+        protected override bool ReleaseHandle()
+        {
+            Interlocked.Decrement(ref s_openHandles);
+            return XGDMatrixFree(handle) == 0;
+        }
     }
 
     /// <summary>Owns a BoosterHandle. Created only by the marshaller from an <c>out</c> parameter.</summary>
@@ -304,6 +342,10 @@ internal static class XGBoostNative
 
         public override bool IsInvalid => handle == IntPtr.Zero;
 
-        protected override bool ReleaseHandle() => XGBoosterFree(handle) == 0;
+        protected override bool ReleaseHandle()
+        {
+            Interlocked.Decrement(ref s_openHandles);
+            return XGBoosterFree(handle) == 0;
+        }
     }
 }

@@ -220,12 +220,7 @@ public sealed class XGBoostTrainer
 
     private static unsafe SafeDMatrixHandle CreateMatrix(FeatureMatrix data, float[] labels)
     {
-        SafeDMatrixHandle matrix;
-        fixed (float* values = data.Array)
-        {
-            Check(XGDMatrixCreateFromMat(values, (ulong)data.Rows, (ulong)data.Columns, float.NaN, out matrix));
-        }
-
+        var matrix = CreateDMatrix(data.Values, data.Rows, data.Columns);
         try
         {
             fixed (float* label = labels)
@@ -252,7 +247,7 @@ public sealed class XGBoostTrainer
             return booster;
         }
 
-        Check(XGBoosterSlice(booster, 0, rounds, 1, out var sliced));
+        var sliced = SliceBooster(booster, 0, rounds);
         booster.Dispose();
         return sliced;
     }
