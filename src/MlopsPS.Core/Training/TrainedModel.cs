@@ -10,7 +10,9 @@ namespace MlopsPS.Core.Training;
 /// </summary>
 /// <remarks>
 /// <para>Prediction is safe from many threads at once: it uses libxgboost's in-place prediction, whose
-/// output lives in a per-thread store of the booster, and every result is copied out before returning.</para>
+/// output lives in a per-thread store of the booster, and every result is copied out before returning.
+/// A Dispose racing with a prediction makes the prediction throw <see cref="ObjectDisposedException"/>
+/// or finish first; it never frees the booster under it.</para>
 /// <para>The booster here is always loaded from the model's JSON, never the booster that trained it, so
 /// it holds no training state (gradients, caches) and behaves exactly like the file it saves.</para>
 /// <para>Threads: libxgboost's CPU predictor splits a batch into blocks of 64 rows and runs blocks in
@@ -111,11 +113,11 @@ public sealed class TrainedModel : IDisposable
             return [];
         }
 
-        using (var matrix = CreateDMatrix(data.Values, data.Rows, data.Columns))
-        {
-            Check(XGBoosterPredictFromDMatrix(BoosterFor(data), matrix, s_contributionConfig, out var shape, out var dimensions, out var result));
-            return CopyResult(shape, dimensions, result, expected);
-        }
+        var booster = BoosterFor(data);
+        using var lease = new HandleLease(booster);
+        using var matrix = CreateDMatrix(data.Values, data.Rows, data.Columns);
+        Check(XGBoosterPredictFromDMatrix(booster, matrix, s_contributionConfig, out var shape, out var dimensions, out var result));
+        return CopyResult(shape, dimensions, result, expected);
     }
 
     /// <summary>
@@ -125,6 +127,7 @@ public sealed class TrainedModel : IDisposable
     public IReadOnlyDictionary<string, double> FeatureImportanceGain()
     {
         const string config = """{"importance_type":"gain","feature_map":null,"feature_names":null,"tree_idx":null}""";
+        using var lease = new HandleLease(_booster);
         Check(XGBoosterFeatureScore(_booster, config, out var count, out var names, out var dimensions, out var shape, out var scores));
         var scored = new Dictionary<string, double>(StringComparer.Ordinal);
         var nameArray = ReadUtf8Array(names, count);
@@ -156,7 +159,11 @@ public sealed class TrainedModel : IDisposable
     }
 
     /// <summary>The model in XGBoost's JSON format, UTF-8.</summary>
-    public byte[] ToJson() => SaveToBuffer(_booster);
+    public byte[] ToJson()
+    {
+        using var lease = new HandleLease(_booster);
+        return SaveToBuffer(_booster);
+    }
 
     /// <summary>
     /// Loads a JSON model (XGBoost's format, from this library or Python). Feature names come from
@@ -270,13 +277,15 @@ public sealed class TrainedModel : IDisposable
             return [];
         }
 
+        var booster = BoosterFor(data);
+        using var lease = new HandleLease(booster);
         fixed (float* values = data.Array)
         {
             // numpy's __array_interface__ layout; libxgboost reads the rows straight from our pinned array.
             var arrayInterface = string.Create(
                 CultureInfo.InvariantCulture,
                 $$"""{"data":[{{(nint)values}},true],"shape":[{{data.Rows}},{{data.Columns}}],"strides":null,"typestr":"<f4","version":3}""");
-            Check(XGBoosterPredictFromDense(BoosterFor(data), arrayInterface, s_inplaceConfigs[type], IntPtr.Zero, out var shape, out var dimensions, out var result));
+            Check(XGBoosterPredictFromDense(booster, arrayInterface, s_inplaceConfigs[type], IntPtr.Zero, out var shape, out var dimensions, out var result));
             return CopyResult(shape, dimensions, result, data.Rows);
         }
     }

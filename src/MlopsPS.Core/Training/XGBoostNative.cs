@@ -181,6 +181,26 @@ internal static class XGBoostNative
         }
     }
 
+    /// <summary>
+    /// Holds a reference on a handle until disposed. The P/Invoke marshaller holds one only for the call
+    /// itself, but buffers libxgboost returns live inside the booster: without a lease, a Dispose on
+    /// another thread between the call and the copy would free them under the reader.
+    /// </summary>
+    internal readonly ref struct HandleLease
+    {
+        private readonly SafeHandle _handle;
+
+        /// <exception cref="ObjectDisposedException">The handle is already closed.</exception>
+        public HandleLease(SafeHandle handle)
+        {
+            var added = false;
+            handle.DangerousAddRef(ref added);
+            _handle = handle;
+        }
+
+        public void Dispose() => _handle.DangerousRelease();
+    }
+
     // ---- Library -------------------------------------------------------------------------------
 
     [DllImport(LibraryName)]

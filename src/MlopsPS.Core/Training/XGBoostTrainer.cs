@@ -80,6 +80,8 @@ public sealed class XGBoostTrainer
     /// in <see cref="TrainedModel.EvalHistory"/>, and used for early stopping.
     /// </summary>
     /// <exception cref="XGBoostException">libxgboost rejected the data or a parameter; its message says why.</exception>
+    /// <exception cref="ArgumentException">No rows, not one label per row, mismatched evaluation columns, or early
+    /// stopping without an evaluation set: shapes libxgboost would accept silently or not check.</exception>
     /// <exception cref="OperationCanceledException">Cancelled between two rounds.</exception>
     public TrainedModel Train(
         FeatureMatrix train,
@@ -142,7 +144,7 @@ public sealed class XGBoostTrainer
             var json = TrainedModel.SaveToBuffer(booster);
             // Without early stopping the last round is the model, so its score is the best score.
             double? lastScore = history.Count > 0 ? history[^1].Value : null;
-            return TrainedModel.FromJson(json, train.ColumnNames, metric, history, lastScore, PredictThreads);
+            return TrainedModel.FromJson(json, train.ColumnNames, metric, history.AsReadOnly(), lastScore, PredictThreads);
         }
         finally
         {

@@ -54,6 +54,50 @@ public sealed class TrainedModelTests : IDisposable
     }
 
     [Fact]
+    public void Dispose_WhileOtherThreadsPredict_EachPredictionFinishesOrThrowsObjectDisposed()
+    {
+        var model = new XGBoostTrainer(rounds: 10) { PredictThreads = 2 }.Train(_features, _labels);
+        var single = new FeatureMatrix(_features.Row(0).ToArray(), 1, _features.ColumnNames);
+        var unexpected = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        var disposedSeen = 0;
+        using var running = new CountdownEvent(4);
+
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            running.Signal();
+            try
+            {
+                // Alternate the single-row and the batch booster, and the contribution path.
+                for (var i = 0; ; i++)
+                {
+                    _ = (i % 3) switch
+                    {
+                        0 => model.PredictProbabilities(single),
+                        1 => model.PredictProbabilities(_features),
+                        _ => model.PredictContributions(single),
+                    };
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                Interlocked.Increment(ref disposedSeen);
+            }
+            catch (Exception e)
+            {
+                unexpected.Add(e);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        running.Wait();
+        Thread.Sleep(50);
+        model.Dispose();
+        threads.ForEach(t => t.Join());
+
+        Assert.Empty(unexpected);
+        Assert.Equal(4, disposedSeen);
+    }
+
+    [Fact]
     public void PredictContributions_EachRowSumsToItsMargin()
     {
         var contributions = _model.PredictContributions(_features);
