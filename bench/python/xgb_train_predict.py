@@ -1,0 +1,125 @@
+#!/usr/bin/python3
+"""Times XGBoost training and prediction in Python, for comparison with MlopsPS's C# binding.
+
+Run it with the system Python (/usr/bin/python3, Debian's python3-xgboost): a pyenv python3 on PATH
+has no xgboost. Both sides then use the same libxgboost, so the comparison measures the bindings.
+
+    # once: a synthetic 1,000,000 x 4 float32 matrix and 0/1 labels
+    /usr/bin/python3 xgb_train_predict.py --generate 1000000 --data x.npy --labels y.npy
+    # the measurement
+    /usr/bin/python3 xgb_train_predict.py --data x.npy --labels y.npy --rounds 100 --nthread 2
+
+Prints one JSON object. train_seconds covers building the training DMatrix and xgb.train, as the C#
+Train call does both. predict_seconds builds a fresh DMatrix from --predict-data (default: the training
+matrix, loaded again) and predicts: predicting on the training DMatrix would hit its prediction cache.
+inplace_predict_seconds is Booster.inplace_predict on the same rows, the path the C# model uses;
+single_row_predict_us the mean of inplace_predict on one-row arrays (the booster's nthread applies).
+"""
+
+import argparse
+import json
+import time
+
+import numpy as np
+import xgboost as xgb
+
+# The lab's XGBClassifier(eval_metric="logloss") as MlopsPS's XGBoostParameters.Default sends it.
+DEFAULT_PARAMS = {
+    "objective": "binary:logistic",
+    "eval_metric": "logloss",
+    "max_depth": 6,
+    "eta": 0.3,
+    "tree_method": "hist",
+    "seed": 0,
+}
+
+
+def generate(rows: int, data_path: str, labels_path: str, seed: int) -> None:
+    """Four uniform features in [-1, 1]; the label depends on the first two plus noise."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1.0, 1.0, size=(rows, 4)).astype(np.float32)
+    score = x[:, 0] + 0.5 * x[:, 1] + rng.uniform(-0.3, 0.3, size=rows)
+    y = (score > 0).astype(np.float32)
+    np.save(data_path, x)
+    np.save(labels_path, y)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", required=True, help="float32 .npy matrix, rows x features")
+    parser.add_argument("--labels", required=True, help="float32 .npy vector of 0/1 labels")
+    parser.add_argument("--generate", type=int, metavar="ROWS", help="write synthetic --data/--labels and exit")
+    parser.add_argument("--seed", type=int, default=0, help="seed for --generate")
+    parser.add_argument("--predict-data", help="float32 .npy matrix to predict (default: --data)")
+    parser.add_argument("--params", default="{}", help="JSON object of booster parameters overriding the defaults")
+    parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--nthread", type=int, default=0, help="0 = all cores")
+    parser.add_argument("--single-row-samples", type=int, default=10000,
+                        help="time inplace_predict on this many 1-row arrays (a scoring server's load)")
+    parser.add_argument("--save-model", help="write the trained model here (.json)")
+    parser.add_argument("--save-predictions", help="write the predictions here (.npy)")
+    args = parser.parse_args()
+
+    if args.generate:
+        generate(args.generate, args.data, args.labels, args.seed)
+        return
+
+    params = dict(DEFAULT_PARAMS)
+    params.update(json.loads(args.params))
+    if args.nthread > 0:
+        params["nthread"] = args.nthread
+
+    x = np.load(args.data)
+    y = np.load(args.labels)
+    x = np.ascontiguousarray(x, dtype=np.float32)
+
+    start = time.perf_counter()
+    dtrain = xgb.DMatrix(x, label=y, missing=np.nan, nthread=args.nthread or -1)
+    dmatrix_seconds = time.perf_counter() - start
+    booster = xgb.train(params, dtrain, num_boost_round=args.rounds)
+    train_seconds = time.perf_counter() - start
+    del dtrain
+
+    rows = np.ascontiguousarray(np.load(args.predict_data or args.data), dtype=np.float32)
+    start = time.perf_counter()
+    predictions = booster.predict(xgb.DMatrix(rows, missing=np.nan, nthread=args.nthread or -1))
+    predict_seconds = time.perf_counter() - start
+
+    start = time.perf_counter()
+    inplace = booster.inplace_predict(rows, missing=np.nan)
+    inplace_predict_seconds = time.perf_counter() - start
+
+    singles = [rows[i:i + 1] for i in range(min(args.single_row_samples, rows.shape[0]))]
+    for single in singles[:1000]:
+        booster.inplace_predict(single, missing=np.nan)
+    start = time.perf_counter()
+    for single in singles:
+        booster.inplace_predict(single, missing=np.nan)
+    single_row_predict_us = (time.perf_counter() - start) / max(len(singles), 1) * 1e6
+
+    if args.save_model:
+        booster.save_model(args.save_model)
+    if args.save_predictions:
+        np.save(args.save_predictions, predictions.astype(np.float32))
+
+    print(json.dumps({
+        "binding": "python",
+        "xgboost_version": xgb.__version__,
+        "rows": int(x.shape[0]),
+        "columns": int(x.shape[1]),
+        "predict_rows": int(rows.shape[0]),
+        "rounds": args.rounds,
+        "nthread": args.nthread,
+        "params": params,
+        "dmatrix_seconds": round(dmatrix_seconds, 4),
+        "train_seconds": round(train_seconds, 4),
+        "predict_seconds": round(predict_seconds, 4),
+        "inplace_predict_seconds": round(inplace_predict_seconds, 4),
+        "single_row_predict_us": round(single_row_predict_us, 2),
+        "prediction_mean": float(np.mean(predictions)),
+        "max_abs_inplace_vs_dmatrix": float(np.max(np.abs(inplace - predictions))),
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+using System.Globalization;
+
+namespace MlopsPS.Core.Training;
+
+/// <summary>
+/// A deterministic train/test split of row indices that keeps the share of positive labels the same on
+/// both sides (sklearn's <c>train_test_split(..., stratify=y)</c>).
+/// </summary>
+/// <remarks>
+/// Each class is shuffled with its own seeded SplitMix64 generator and its first
+/// round(count x testFraction) rows go to the test side. SplitMix64 is written out here rather than
+/// <see cref="Random"/> so that a seed means the same split on every .NET version and platform, which
+/// a re-run of a recorded experiment depends on. Indices on each side are in ascending row order.
+/// </remarks>
+public sealed class StratifiedSplit
+{
+    /// <summary>The lab's test share.</summary>
+    public const double DefaultTestFraction = 0.3;
+
+    private readonly int[] _trainRows;
+    private readonly int[] _testRows;
+
+    private StratifiedSplit(int[] trainRows, int[] testRows)
+    {
+        _trainRows = trainRows;
+        _testRows = testRows;
+    }
+
+    /// <summary>Row indices of the training side, ascending.</summary>
+    public IReadOnlyList<int> TrainRows => Array.AsReadOnly(_trainRows);
+
+    /// <summary>Row indices of the test side, ascending.</summary>
+    public IReadOnlyList<int> TestRows => Array.AsReadOnly(_testRows);
+
+    /// <summary>Splits the rows of <paramref name="labels"/> (0/1 values).</summary>
+    /// <exception cref="ArgumentException">A label other than 0 or 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="testFraction"/> not strictly between 0 and 1.</exception>
+    public static StratifiedSplit Create(ReadOnlySpan<float> labels, double testFraction = DefaultTestFraction, ulong seed = 0)
+    {
+        if (!(testFraction > 0 && testFraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "The test fraction must be between 0 and 1.");
+        }
+
+        var negatives = new List<int>();
+        var positives = new List<int>();
+        for (var i = 0; i < labels.Length; i++)
+        {
+            switch (labels[i])
+            {
+                case 0f: negatives.Add(i); break;
+                case 1f: positives.Add(i); break;
+                default:
+                    throw new ArgumentException(
+                        string.Create(CultureInfo.InvariantCulture, $"Label {labels[i]} at row {i} is not 0 or 1."), nameof(labels));
+            }
+        }
+
+        var train = new List<int>(labels.Length);
+        var test = new List<int>(labels.Length);
+        // Different streams per class, so adding rows of one class does not reshuffle the other.
+        Assign(negatives, testFraction, seed, train, test);
+        Assign(positives, testFraction, seed ^ 0x9E3779B97F4A7C15UL, train, test);
+        train.Sort();
+        test.Sort();
+        return new StratifiedSplit([.. train], [.. test]);
+    }
+
+    /// <summary>The training rows of <paramref name="features"/> and <paramref name="labels"/>.</summary>
+    public (FeatureMatrix Features, float[] Labels) SelectTrain(FeatureMatrix features, ReadOnlySpan<float> labels) =>
+        Select(_trainRows, features, labels);
+
+    /// <summary>The test rows of <paramref name="features"/> and <paramref name="labels"/>.</summary>
+    public (FeatureMatrix Features, float[] Labels) SelectTest(FeatureMatrix features, ReadOnlySpan<float> labels) =>
+        Select(_testRows, features, labels);
+
+    private static (FeatureMatrix, float[]) Select(ReadOnlySpan<int> rows, FeatureMatrix features, ReadOnlySpan<float> labels)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (features.Rows != labels.Length)
+        {
+            throw new ArgumentException($"{features.Rows} rows but {labels.Length} labels.", nameof(labels));
+        }
+
+        var selected = new float[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            selected[i] = labels[rows[i]];
+        }
+
+        return (features.SelectRows(rows), selected);
+    }
+
+    private static void Assign(List<int> rows, double testFraction, ulong seed, List<int> train, List<int> test)
+    {
+        var state = seed;
+        // Fisher-Yates with an unbiased bounded draw.
+        for (var i = rows.Count - 1; i > 0; i--)
+        {
+            var j = (int)NextBelow(ref state, (ulong)(i + 1));
+            (rows[i], rows[j]) = (rows[j], rows[i]);
+        }
+
+        var testCount = (int)Math.Round(rows.Count * testFraction, MidpointRounding.AwayFromZero);
+        test.AddRange(rows.Take(testCount));
+        train.AddRange(rows.Skip(testCount));
+    }
+
+    private static ulong NextBelow(ref ulong state, ulong bound)
+    {
+        // Rejection sampling removes the modulo bias.
+        var limit = ulong.MaxValue - (ulong.MaxValue % bound);
+        ulong value;
+        do
+        {
+            value = SplitMix64(ref state);
+        }
+        while (value >= limit);
+
+        return value % bound;
+    }
+
+    private static ulong SplitMix64(ref ulong state)
+    {
+        var z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}

@@ -1,0 +1,297 @@
+using System.Globalization;
+using static MlopsPS.Core.Training.XGBoostNative;
+
+namespace MlopsPS.Core.Training;
+
+/// <summary>
+/// A configured XGBoost training run: parameters, number of rounds, optional early stopping. It holds
+/// no native state; <see cref="Train"/> returns a <see cref="TrainedModel"/> that owns the booster.
+/// </summary>
+/// <remarks>
+/// Determinism (libxgboost 1.7.4, hist): the same data, parameters and seed give a byte-identical JSON
+/// model, also with two threads and row/column subsampling (tested). The trees are also identical to
+/// Python's <c>xgb.train</c> on the same data and parameters; that JSON differs only in feature names and
+/// the best_iteration/best_ntree_limit attributes Python adds.
+/// </remarks>
+public sealed class XGBoostTrainer
+{
+    /// <summary>Default number of boosting rounds (sklearn's n_estimators default).</summary>
+    public const int DefaultRounds = 100;
+
+    private const string EvalSetName = "eval";
+
+    public XGBoostTrainer(XGBoostParameters? parameters = null, int rounds = DefaultRounds, int? earlyStoppingRounds = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
+        if (earlyStoppingRounds is { } patience)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(patience, 1, nameof(earlyStoppingRounds));
+        }
+
+        Parameters = parameters ?? XGBoostParameters.Default;
+        Rounds = rounds;
+        EarlyStoppingRounds = earlyStoppingRounds;
+    }
+
+    /// <summary>Booster parameters sent to libxgboost, in order.</summary>
+    public XGBoostParameters Parameters { get; }
+
+    /// <summary>Maximum number of boosting rounds.</summary>
+    public int Rounds { get; }
+
+    /// <summary>
+    /// Stop when the evaluation metric has not improved for this many rounds (Python's
+    /// <c>early_stopping_rounds</c>); null trains all <see cref="Rounds"/>.
+    /// </summary>
+    public int? EarlyStoppingRounds { get; }
+
+    /// <summary>
+    /// libxgboost threads for the trained model's predictions of more than <see cref="TrainedModel.SmallBatchRows"/>
+    /// rows; 0 = all logical processors. Training itself uses the <c>nthread</c> parameter.
+    /// </summary>
+    public int PredictThreads { get; init; }
+
+    /// <summary>
+    /// A trainer from one flat settings map, as a user writes it (a PowerShell hashtable, MLflow params):
+    /// <c>n_estimators</c> / <c>num_boost_round</c> and <c>early_stopping_rounds</c> configure the loop,
+    /// everything else overrides <see cref="XGBoostParameters.Default"/>.
+    /// </summary>
+    public static XGBoostTrainer FromSettings(IDictionary<string, object?>? settings)
+    {
+        var rounds = DefaultRounds;
+        int? patience = null;
+        var overrides = new List<KeyValuePair<string, object?>>();
+        foreach (var (name, value) in settings ?? new Dictionary<string, object?>())
+        {
+            switch (name.Trim())
+            {
+                case "n_estimators" or "num_boost_round":
+                    rounds = ToInt(name, value) ?? DefaultRounds;
+                    break;
+                case "early_stopping_rounds":
+                    patience = ToInt(name, value);
+                    break;
+                default:
+                    overrides.Add(new(name, value));
+                    break;
+            }
+        }
+
+        return new XGBoostTrainer(XGBoostParameters.Default.With(overrides), rounds, patience);
+    }
+
+    /// <summary>
+    /// Trains a booster on <paramref name="train"/> and <paramref name="labels"/>. With an evaluation set
+    /// the metric is computed after every round, reported through <paramref name="progress"/>, recorded
+    /// in <see cref="TrainedModel.EvalHistory"/>, and used for early stopping.
+    /// </summary>
+    /// <exception cref="XGBoostException">libxgboost rejected the data or a parameter; its message says why.</exception>
+    /// <exception cref="ArgumentException">No rows, not one label per row, mismatched evaluation columns, or early
+    /// stopping without an evaluation set: shapes libxgboost would accept silently or not check.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled between two rounds.</exception>
+    public TrainedModel Train(
+        FeatureMatrix train,
+        float[] labels,
+        FeatureMatrix? eval = null,
+        float[]? evalLabels = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(labels);
+        if ((eval is null) != (evalLabels is null))
+        {
+            throw new ArgumentException("An evaluation set needs both its matrix and its labels.", eval is null ? nameof(eval) : nameof(evalLabels));
+        }
+
+        if (EarlyStoppingRounds is not null && eval is null)
+        {
+            throw new ArgumentException("Early stopping needs an evaluation set.", nameof(eval));
+        }
+
+        if (eval is not null && !eval.ColumnNames.SequenceEqual(train.ColumnNames))
+        {
+            throw new ArgumentException("The evaluation set must have the training set's columns, in the same order.", nameof(eval));
+        }
+
+        CheckShape(train, labels, nameof(train), nameof(labels));
+        if (eval is not null)
+        {
+            CheckShape(eval, evalLabels!, nameof(eval), nameof(evalLabels));
+        }
+
+        XGBoostLibrary.EnsureLoaded();
+        cancellationToken.ThrowIfCancellationRequested();
+
+        using var dtrain = CreateMatrix(train, labels);
+        using var deval = eval is null ? null : CreateMatrix(eval, evalLabels!);
+        var booster = deval is null ? CreateBooster(dtrain) : CreateBooster(dtrain, deval);
+        try
+        {
+            foreach (var (name, value) in Parameters)
+            {
+                Check(XGBoosterSetParam(booster, name, value));
+            }
+
+            // On the booster, not only the DMatrix: the booster is what the saved JSON is written from.
+            SetFeatureNames(booster, train.ColumnNames);
+
+            var (history, metric, best) = Boost(booster, dtrain, deval, progress, cancellationToken);
+            if (EarlyStoppingRounds is not null && best is { } b)
+            {
+                booster = KeepRounds(booster, b.Step + 1);
+                // The attributes Python's early stopping writes, so sklearn's predict also stops there.
+                Check(XGBoosterSetAttr(booster, "best_iteration", b.Step.ToString(CultureInfo.InvariantCulture)));
+                Check(XGBoosterSetAttr(booster, "best_score", b.Value.ToString("R", CultureInfo.InvariantCulture)));
+            }
+
+            // The model is reloaded from its own JSON: the result carries no training state and predicts
+            // exactly like the file it saves.
+            var json = TrainedModel.SaveToBuffer(booster);
+            // Without early stopping the last round is the model, so its score is the best score.
+            double? lastScore = history.Count > 0 ? history[^1].Value : null;
+            return TrainedModel.FromJson(json, train.ColumnNames, metric, history.AsReadOnly(), lastScore, PredictThreads);
+        }
+        finally
+        {
+            booster.Dispose();
+        }
+    }
+
+    // libxgboost checks label values (NaN, range for the objective) with clear messages, but not these:
+    // it trains a model from zero rows, and it takes k x rows labels as a k-target problem, so twice as
+    // many labels as rows silently yields a model with two outputs per row.
+    private static void CheckShape(FeatureMatrix data, float[] labels, string dataName, string labelsName)
+    {
+        if (data.Rows == 0)
+        {
+            throw new ArgumentException("Cannot train on a matrix with no rows.", dataName);
+        }
+
+        if (labels.Length != data.Rows)
+        {
+            throw new ArgumentException($"{labels.Length} labels for {data.Rows} rows; there must be one label per row.", labelsName);
+        }
+    }
+
+    private (List<MetricPoint> History, string? Metric, MetricPoint? Best) Boost(
+        SafeBoosterHandle booster,
+        SafeDMatrixHandle dtrain,
+        SafeDMatrixHandle? deval,
+        IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var history = new List<MetricPoint>();
+        string? metric = null;
+        MetricPoint? best = null;
+        var maximize = false;
+        var sinceBest = 0;
+        SafeDMatrixHandle[] evalSets = deval is null ? [] : [deval];
+        string[] evalNames = [EvalSetName];
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Check(XGBoosterUpdateOneIter(booster, round, dtrain));
+
+            double? value = null;
+            if (deval is not null)
+            {
+                (metric, var score) = ParseEval(EvalOneIter(booster, round, evalSets, evalNames));
+                value = score;
+                history.Add(new MetricPoint(round, score));
+                if (best is null)
+                {
+                    maximize = IsMaximized(metric);
+                }
+
+                if (best is null || (maximize ? score > best.Value.Value : score < best.Value.Value))
+                {
+                    best = new MetricPoint(round, score);
+                    sinceBest = 0;
+                }
+                else
+                {
+                    sinceBest++;
+                }
+            }
+
+            progress?.Report(new TrainingProgress(round + 1, Rounds, metric, value));
+            if (EarlyStoppingRounds is { } patience && sinceBest >= patience)
+            {
+                break;
+            }
+        }
+
+        return (history, metric, best);
+    }
+
+    private static unsafe SafeDMatrixHandle CreateMatrix(FeatureMatrix data, float[] labels)
+    {
+        var matrix = CreateDMatrix(data.Values, data.Rows, data.Columns);
+        try
+        {
+            fixed (float* label = labels)
+            {
+                Check(XGDMatrixSetFloatInfo(matrix, "label", label, (ulong)labels.Length));
+            }
+
+            SetFeatureNames(matrix, data.ColumnNames);
+            return matrix;
+        }
+        catch
+        {
+            matrix.Dispose();
+            throw;
+        }
+    }
+
+    // Early stopping keeps the best rounds only, so the saved file is the model that was selected.
+    private static SafeBoosterHandle KeepRounds(SafeBoosterHandle booster, int rounds)
+    {
+        Check(XGBoosterBoostedRounds(booster, out var boosted));
+        if (rounds >= boosted)
+        {
+            return booster;
+        }
+
+        var sliced = SliceBooster(booster, 0, rounds);
+        booster.Dispose();
+        return sliced;
+    }
+
+    // libxgboost's evaluation text: "[12]\teval-logloss:0.412345". With several metrics the last one
+    // decides, as in Python's early stopping.
+    private static (string Metric, double Value) ParseEval(string text)
+    {
+        var last = text.Split('\t', StringSplitOptions.RemoveEmptyEntries)[^1];
+        var colon = last.LastIndexOf(':');
+        var prefix = EvalSetName + "-";
+        if (colon < 0 || !last.StartsWith(prefix, StringComparison.Ordinal)
+            || !double.TryParse(last.AsSpan(colon + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new XGBoostException($"Unexpected evaluation output from libxgboost: '{text}'.");
+        }
+
+        return (last[prefix.Length..colon], value);
+    }
+
+    // The metrics Python's EarlyStopping callback maximizes (callback.py); all others are minimized.
+    private static bool IsMaximized(string metric) =>
+        metric != "mape" && (metric.StartsWith("auc", StringComparison.Ordinal)
+                             || metric.StartsWith("map", StringComparison.Ordinal)
+                             || metric.StartsWith("ndcg", StringComparison.Ordinal));
+
+    private static int? ToInt(string name, object? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var text = XGBoostParameters.Format(value);
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw new ArgumentException($"'{name}' must be an integer; got '{text}'.", nameof(value));
+    }
+}
