@@ -300,8 +300,8 @@ internal sealed class ScoringHandler
             _settings = LiveSettings.From(command.ApiKeyHash, command.MaxBodyBytes);
             _slot.Swap(new ServedModel(loaded));
             HostInfo.Log(previous is null
-                ? $"serving models:/{command.ModelName}/{command.Version}"
-                : $"swapped models:/{previous.Model.ModelName}/{previous.Model.Version} for models:/{command.ModelName}/{command.Version}");
+                ? $"serving models:/{command.ModelName}/{command.Version}; small batches: {loaded.PredictionPath}"
+                : $"swapped models:/{previous.Model.ModelName}/{previous.Model.Version} for models:/{command.ModelName}/{command.Version}; small batches: {loaded.PredictionPath}");
             var answer = JsonSerializer.SerializeToUtf8Bytes(new DeployAnswer(command.ModelName, command.Version, command.DeploymentId), HostControl.JsonOptions);
             context.Response.StatusCode = 200;
             context.Response.Headers.ContentType = s_json;

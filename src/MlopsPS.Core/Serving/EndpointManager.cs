@@ -47,7 +47,7 @@ public sealed class EndpointManager
         ArgumentNullException.ThrowIfNull(store);
         _catalog = new EndpointCatalog(store);
         _registry = new ModelRegistry(store);
-        _hostDirectory = hostDirectory;
+        _hostDirectory = string.IsNullOrEmpty(hostDirectory) ? null : Path.GetFullPath(hostDirectory);
     }
 
     /// <summary>The store.</summary>
@@ -394,7 +394,7 @@ public sealed class EndpointManager
         var fromEnvironment = Environment.GetEnvironmentVariable(HostLauncher.HostDirectoryVariable);
         if (!string.IsNullOrEmpty(fromEnvironment))
         {
-            return fromEnvironment;
+            return Path.GetFullPath(fromEnvironment);
         }
 
         // The module layout: bin/engine/MlopsPS.Core.dll and host/MlopsPS.ScoringHost.dll.

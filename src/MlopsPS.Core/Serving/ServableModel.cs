@@ -18,9 +18,13 @@ public sealed class ServableModel : IDisposable
         "double", "float", "long", "integer", "int", "boolean",
     };
 
-    private ServableModel(TrainedModel model, ScoringSchema schema, ModelMetadata metadata, string modelName, int version, string? deploymentId)
+    private readonly CompiledForest? _compiled;
+
+    private ServableModel(TrainedModel model, CompiledForest? compiled, string predictionPath, ScoringSchema schema, ModelMetadata metadata, string modelName, int version, string? deploymentId)
     {
         Model = model;
+        _compiled = compiled;
+        PredictionPath = predictionPath;
         Schema = schema;
         Metadata = metadata;
         ModelName = modelName;
@@ -45,6 +49,15 @@ public sealed class ServableModel : IDisposable
 
     /// <summary>The deployment that loaded it, if any.</summary>
     public string? DeploymentId { get; }
+
+    /// <summary>
+    /// How small batches are predicted: by the compiled trees (verified bit-identical to libxgboost at load), or by
+    /// libxgboost with the reason the model was not compiled. Batches over 64 rows always use libxgboost.
+    /// </summary>
+    public string PredictionPath { get; }
+
+    /// <summary>Whether batches of up to 64 rows use the compiled trees.</summary>
+    public bool IsCompiled => _compiled is not null;
 
     /// <summary>
     /// Loads and validates the model in <paramref name="modelDirectory"/>; throws <see cref="InvalidModelException"/>
@@ -90,9 +103,11 @@ public sealed class ServableModel : IDisposable
         }
 
         TrainedModel model;
+        byte[] json;
         try
         {
-            model = TrainedModel.LoadJson(modelFile, featureNames: null, predictThreads);
+            json = File.ReadAllBytes(modelFile);
+            model = TrainedModel.LoadJson(json, featureNames: null, predictThreads);
         }
         catch (Exception e) when (e is XGBoostException and not XGBoostNotFoundException || e is ArgumentException)
         {
@@ -116,7 +131,25 @@ public sealed class ServableModel : IDisposable
                 throw new InvalidModelException($"{label}: a test prediction returned {p.Length} values; expected one finite probability.");
             }
 
-            return new ServableModel(model, schema, metadata, modelName, version, deploymentId);
+            // The fast path for small batches, only where it gives libxgboost's own answers.
+            var compiled = CompiledForest.TryCompile(json, out var notCompiled);
+            string path;
+            if (compiled is null || compiled.FeatureCount != schema.Features.Count)
+            {
+                path = "libxgboost (not compiled: " + (compiled is null ? notCompiled : "feature count differs") + ")";
+                compiled = null;
+            }
+            else if (compiled.VerifyAgainst((values, rows) => model.PredictProbabilities(new FeatureMatrix(values, rows, schema.Features))) is { } mismatch)
+            {
+                path = "libxgboost (compiled trees differ: " + mismatch + ")";
+                compiled = null;
+            }
+            else
+            {
+                path = $"compiled trees ({compiled.TreeCount} trees, verified against libxgboost) up to {TrainedModel.SmallBatchRows} rows, libxgboost above";
+            }
+
+            return new ServableModel(model, compiled, path, schema, metadata, modelName, version, deploymentId);
         }
         catch (Exception e)
         {
@@ -132,7 +165,9 @@ public sealed class ServableModel : IDisposable
 
     /// <summary>P(second class label) for each row of <paramref name="values"/> (row-major, model column order).</summary>
     public float[] PredictProbabilities(float[] values, int rows) =>
-        Model.PredictProbabilities(new FeatureMatrix(values, rows, Schema.Features));
+        _compiled is not null && rows <= TrainedModel.SmallBatchRows
+            ? _compiled.PredictProbabilities(values, rows)
+            : Model.PredictProbabilities(new FeatureMatrix(values, rows, Schema.Features));
 
     /// <inheritdoc />
     public void Dispose() => Model.Dispose();
