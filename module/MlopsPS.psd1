@@ -12,6 +12,13 @@
     FormatsToProcess     = @('MlopsPS.format.ps1xml')
     CmdletsToExport      = @(
         'Get-MlopsStore'
+        'Get-ModelDeployment'
+        'Get-ModelEndpoint'
+        'Get-ModelEndpointLog'
+        'Invoke-ModelEndpoint'
+        'Publish-ModelEndpoint'
+        'Start-ModelEndpoint'
+        'Stop-ModelEndpoint'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -25,12 +25,12 @@ public static class ApiKeys
     {
         if (string.IsNullOrEmpty(key) || key.Length < MinimumLength)
         {
-            throw new MlopsException($"An API key needs at least {MinimumLength} characters; use a random one, e.g. (New-Guid).Guid.", MlopsErrorKind.InvalidArgument);
+            throw new InvalidEndpointSettingException($"An API key needs at least {MinimumLength} characters; use a random one, e.g. (New-Guid).Guid.");
         }
 
         if (key.Any(c => c <= ' ' || c > '~'))
         {
-            throw new MlopsException("An API key may only hold printable ASCII characters without spaces (it travels in an HTTP header).", MlopsErrorKind.InvalidArgument);
+            throw new InvalidEndpointSettingException("An API key may only hold printable ASCII characters without spaces (it travels in an HTTP header).");
         }
     }
 

@@ -32,9 +32,8 @@ internal sealed class EndpointLock : IDisposable
             }
             catch (IOException e)
             {
-                throw new MlopsException(
-                    $"Another publish, start or stop of endpoint '{endpointName}' has been running for over {timeout.TotalSeconds:0} s; try again when it ends.",
-                    MlopsErrorKind.InvalidOperation, e);
+                throw new EndpointStateException(
+                    $"Another publish, start or stop of endpoint '{endpointName}' has been running for over {timeout.TotalSeconds:0} s; try again when it ends.", e);
             }
         }
     }

@@ -70,7 +70,7 @@ public sealed class EndpointManager
         var deadline = DateTime.UtcNow + timeout;
         if (version.Status != ModelVersionStatus.Ready)
         {
-            throw new MlopsException($"{version.Uri} is {version.Status}; only a READY version can be deployed.", MlopsErrorKind.InvalidOperation);
+            throw new EndpointStateException($"{version.Uri} is {version.Status}; only a READY version can be deployed.");
         }
 
         using var gate = EndpointLock.Acquire(Store, endpointName, timeout);
@@ -111,8 +111,7 @@ public sealed class EndpointManager
         var current = endpoint.CurrentDeploymentId is { } id ? _catalog.FindDeployment(id) : null;
         if (current is null)
         {
-            throw new MlopsException(
-                $"Endpoint '{endpointName}' has never served a model; use Publish-ModelEndpoint to deploy one.", MlopsErrorKind.InvalidOperation);
+            throw new EndpointStateException($"Endpoint '{endpointName}' has never served a model; use Publish-ModelEndpoint to deploy one.");
         }
 
         var version = _registry.GetVersion(current.ModelName, current.Version);
@@ -149,7 +148,7 @@ public sealed class EndpointManager
 
         _catalog.EndLiveDeployment(endpointName, "The endpoint was stopped.");
         _catalog.MarkHostDown(endpointName, EndpointStatus.Stopped, null);
-        return Describe(_catalog.Get(endpointName), checkHealth: false);
+        return Describe(_catalog.Get(endpointName), checkHealth: true);
     }
 
     /// <summary>One endpoint, with its live health (process alive, <c>/health</c>) unless <paramref name="checkHealth"/> is false.</summary>
@@ -216,21 +215,20 @@ public sealed class EndpointManager
         var port = options.Port ?? existing?.RequestedPort ?? 0;
         if (port is < 0 or > 65535)
         {
-            throw new MlopsException($"Port {port} is out of range: use 1 to 65535, or 0 for a free port.", MlopsErrorKind.InvalidArgument);
+            throw new InvalidEndpointSettingException($"Port {port} is out of range: use 1 to 65535, or 0 for a free port.");
         }
 
         var keyHash = options.RemoveApiKey ? null : options.ApiKey is { } key ? ApiKeys.Hash(key) : existing?.ApiKeyHash;
         if (keyHash is null && !EndpointNames.IsLoopback(bind))
         {
-            throw new MlopsException(
-                $"Endpoint '{endpointName}' would listen on {bind}, which other machines can reach, without an API key. Give -ApiKey, or bind to 127.0.0.1.",
-                MlopsErrorKind.InvalidArgument);
+            throw new InvalidEndpointSettingException(
+                $"Endpoint '{endpointName}' would listen on {bind}, which other machines can reach, without an API key. Give -ApiKey, or bind to 127.0.0.1.");
         }
 
         var maxBody = options.MaxBodyBytes ?? existing?.MaxBodyBytes ?? DefaultMaxBodyBytes;
         if (maxBody < 1024)
         {
-            throw new MlopsException($"A body limit of {maxBody} bytes is too small; use at least 1024.", MlopsErrorKind.InvalidArgument);
+            throw new InvalidEndpointSettingException($"A body limit of {maxBody} bytes is too small; use at least 1024.");
         }
 
         if (existing is null)
@@ -242,9 +240,8 @@ public sealed class EndpointManager
         var rebind = !string.Equals(existing.BindAddress, bind, StringComparison.OrdinalIgnoreCase) || existing.RequestedPort != port;
         if (rebind && IsHostAlive(existing))
         {
-            throw new MlopsException(
-                $"Endpoint '{endpointName}' is running on {existing.BindAddress}:{existing.Port}; stop it (Stop-ModelEndpoint) before publishing with another address or port.",
-                MlopsErrorKind.InvalidOperation);
+            throw new EndpointStateException(
+                $"Endpoint '{endpointName}' is running on {existing.BindAddress}:{existing.Port}; stop it (Stop-ModelEndpoint) before publishing with another address or port.");
         }
 
         _catalog.UpdateSettings(endpointName, bind, port, keyHash, maxBody);

@@ -14,9 +14,8 @@ public static partial class EndpointNames
     {
         if (name is null || !NamePattern().IsMatch(name))
         {
-            throw new MlopsException(
-                $"'{name}' is not a valid endpoint name: use 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit.",
-                MlopsErrorKind.InvalidArgument);
+            throw new InvalidEndpointSettingException(
+                $"'{name}' is not a valid endpoint name: use 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit.");
         }
     }
 
@@ -35,7 +34,7 @@ public static partial class EndpointNames
 
         return IPAddress.TryParse(address, out var parsed)
             ? parsed
-            : throw new MlopsException($"'{address}' is not a bind address: use an IP address such as 127.0.0.1 or 0.0.0.0, or localhost.", MlopsErrorKind.InvalidArgument);
+            : throw new InvalidEndpointSettingException($"'{address}' is not a bind address: use an IP address such as 127.0.0.1 or 0.0.0.0, or localhost.");
     }
 
     /// <summary>Whether only this machine can reach the address.</summary>

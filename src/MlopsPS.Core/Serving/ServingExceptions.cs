@@ -32,3 +32,11 @@ public sealed class ScoringRequestException(int statusCode, string errorCode, st
     /// <summary>MLflow's error code, such as BAD_REQUEST.</summary>
     public string ErrorCode { get; } = errorCode;
 }
+
+/// <summary>An endpoint setting is invalid: a name, bind address, port, API key or body limit, or an address other machines can reach without a key.</summary>
+public sealed class InvalidEndpointSettingException(string message)
+    : MlopsException(message, MlopsErrorKind.InvalidArgument);
+
+/// <summary>The endpoint's state does not allow the operation now (busy, never deployed, running on another address, not running).</summary>
+public sealed class EndpointStateException(string message, Exception? inner = null)
+    : MlopsException(message, MlopsErrorKind.InvalidOperation, inner);

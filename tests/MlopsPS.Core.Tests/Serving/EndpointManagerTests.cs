@@ -102,10 +102,10 @@ public sealed class EndpointManagerTests : IDisposable
     {
         var version = RegisterModel(_temp.Store, "open", seed: 1);
 
-        var open = Assert.Throws<MlopsException>(() => _manager.Publish("open", version, new PublishOptions { BindAddress = "0.0.0.0" }));
+        var open = Assert.Throws<InvalidEndpointSettingException>(() => _manager.Publish("open", version, new PublishOptions { BindAddress = "0.0.0.0" }));
         Assert.Equal(MlopsErrorKind.InvalidArgument, open.Kind);
         Assert.Contains("API key", open.Message, StringComparison.Ordinal);
-        var shortKey = Assert.Throws<MlopsException>(() => _manager.Publish("open", version, new PublishOptions { ApiKey = "short" }));
+        var shortKey = Assert.Throws<InvalidEndpointSettingException>(() => _manager.Publish("open", version, new PublishOptions { ApiKey = "short" }));
         Assert.Equal(MlopsErrorKind.InvalidArgument, shortKey.Kind);
         Assert.Empty(_manager.ListEndpoints());
     }
@@ -268,7 +268,7 @@ public sealed class EndpointManagerTests : IDisposable
     public void EndpointNames_AreValidated_AndUnknownEndpointsAreNotFound()
     {
         var version = RegisterModel(_temp.Store, "m", seed: 1);
-        Assert.Equal(MlopsErrorKind.InvalidArgument, Assert.Throws<MlopsException>(() => _manager.Publish("../evil", version)).Kind);
+        Assert.Equal(MlopsErrorKind.InvalidArgument, Assert.Throws<InvalidEndpointSettingException>(() => _manager.Publish("../evil", version)).Kind);
         Assert.Throws<EndpointNotFoundException>(() => _manager.GetEndpoint("none"));
         Assert.Throws<EndpointNotFoundException>(() => _manager.Stop("none"));
         Assert.Throws<DeploymentNotFoundException>(() => _manager.GetDeployment("none"));
