@@ -239,3 +239,42 @@ Describe 'Endpoint lifecycle' {
         $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 }
+
+Describe 'Model registry cmdlets' {
+    BeforeAll {
+        $script:store = New-TestStoreWithModule
+        $script:runs = 1..3 | ForEach-Object { New-TrainedRun -Store $store -Seed $_ }
+    }
+
+    It 'registers every piped run as the next version, and lists models and versions' {
+        $versions = @($runs | Register-ModelVersion tower -Store $store)
+        $versions.Version | Should -Be @(1, 2, 3)
+        $versions.RunId | Should -Be @($runs.RunId)
+
+        (Get-RegisteredModel -Store $store).LatestVersion | Should -Be 3
+        (Get-RegisteredModel tow* -Store $store).ModelName | Should -Be 'tower'
+        (Get-ModelVersion tower -Store $store).Version | Should -Be @(3, 2, 1)
+        (Get-ModelVersion tower 1, 3 -Store $store).Version | Should -Be @(1, 3)
+        Register-ModelVersion tower $runs[0].RunId -Store $store -WhatIf
+        (Get-RegisteredModel tower -Store $store).LatestVersion | Should -Be 3
+    }
+
+    It 'sets, moves and removes aliases, and an alias deploys through a model URI' {
+        Get-ModelVersion tower -Version 2 -Store $store | Set-ModelAlias -Alias champion -Store $store
+        (Get-ModelVersion tower -Alias champion -Store $store).Version | Should -Be 2
+        (Set-ModelAlias tower champion 3 -PassThru -Store $store).Aliases | Should -Be 'champion'
+        (Get-RegisteredModel tower -Store $store).Aliases['champion'] | Should -Be 3
+
+        (Publish-ModelEndpoint -Name champ -ModelUri 'models:/tower@champion' -Store $store).Version | Should -Be 3
+
+        Remove-ModelAlias tower champion, missing -Store $store -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems.Count | Should -Be 1
+        $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        (Get-RegisteredModel tower -Store $store).Aliases.Count | Should -Be 0
+    }
+
+    It 'completes model names' {
+        $line = "Get-ModelVersion -Store '$store' -ModelName to"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'tower'
+    }
+}
