@@ -15,13 +15,8 @@
         'Get-ModelDeployment'
         'Get-ModelEndpoint'
         'Get-ModelEndpointLog'
-        'Get-ModelVersion'
-        'Get-RegisteredModel'
         'Invoke-ModelEndpoint'
         'Publish-ModelEndpoint'
-        'Register-ModelVersion'
-        'Remove-ModelAlias'
-        'Set-ModelAlias'
         'Start-ModelEndpoint'
         'Stop-ModelEndpoint'
     )
