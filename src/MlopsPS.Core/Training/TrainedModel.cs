@@ -52,7 +52,7 @@ public sealed class TrainedModel : IDisposable
         int bestIteration,
         double? bestScore,
         string? evalMetric,
-        IReadOnlyList<MetricPoint> evalHistory,
+        IReadOnlyList<EvalPoint> evalHistory,
         int predictThreads)
     {
         _booster = booster;
@@ -87,7 +87,7 @@ public sealed class TrainedModel : IDisposable
 
     /// <summary>The evaluation metric for every round run, including rounds after the best one.
     /// Empty for a loaded model or training without an evaluation set.</summary>
-    public IReadOnlyList<MetricPoint> EvalHistory { get; }
+    public IReadOnlyList<EvalPoint> EvalHistory { get; }
 
     /// <summary>libxgboost threads (<c>nthread</c>) for a prediction of more than <see cref="SmallBatchRows"/> rows.</summary>
     public int PredictThreads { get; }
@@ -191,7 +191,7 @@ public sealed class TrainedModel : IDisposable
         ReadOnlySpan<byte> json,
         IReadOnlyList<string>? featureNames,
         string? evalMetric,
-        IReadOnlyList<MetricPoint> evalHistory,
+        IReadOnlyList<EvalPoint> evalHistory,
         double? fallbackBestScore,
         int predictThreads)
     {

@@ -174,16 +174,16 @@ public sealed class XGBoostTrainer
         }
     }
 
-    private (List<MetricPoint> History, string? Metric, MetricPoint? Best) Boost(
+    private (List<EvalPoint> History, string? Metric, EvalPoint? Best) Boost(
         SafeBoosterHandle booster,
         SafeDMatrixHandle dtrain,
         SafeDMatrixHandle? deval,
         IProgress<TrainingProgress>? progress,
         CancellationToken cancellationToken)
     {
-        var history = new List<MetricPoint>();
+        var history = new List<EvalPoint>();
         string? metric = null;
-        MetricPoint? best = null;
+        EvalPoint? best = null;
         var maximize = false;
         var sinceBest = 0;
         SafeDMatrixHandle[] evalSets = deval is null ? [] : [deval];
@@ -199,7 +199,7 @@ public sealed class XGBoostTrainer
             {
                 (metric, var score) = ParseEval(EvalOneIter(booster, round, evalSets, evalNames));
                 value = score;
-                history.Add(new MetricPoint(round, score));
+                history.Add(new EvalPoint(round, score));
                 if (best is null)
                 {
                     maximize = IsMaximized(metric);
@@ -207,7 +207,7 @@ public sealed class XGBoostTrainer
 
                 if (best is null || (maximize ? score > best.Value.Value : score < best.Value.Value))
                 {
-                    best = new MetricPoint(round, score);
+                    best = new EvalPoint(round, score);
                     sinceBest = 0;
                 }
                 else
