@@ -12,6 +12,16 @@
     FormatsToProcess     = @('MlopsPS.format.ps1xml')
     CmdletsToExport      = @(
         'Get-MlopsStore'
+        'Get-Experiment'
+        'Get-ExperimentRun'
+        'Get-ExperimentRunMetric'
+        'Get-ExperimentRunArtifact'
+        'Compare-ExperimentRun'
+        'Get-RegisteredModel'
+        'Get-ModelVersion'
+        'Register-Model'
+        'Set-ModelAlias'
+        'Remove-ModelAlias'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

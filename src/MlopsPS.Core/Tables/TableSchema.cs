@@ -21,12 +21,12 @@ public sealed class TableSchema : IEquatable<TableSchema>
         {
             if (string.IsNullOrWhiteSpace(column.Name))
             {
-                throw new MlopsException("A column name cannot be empty.", MlopsErrorKind.InvalidData);
+                throw new MlopsException("A column name cannot be empty.", MlopsErrorKind.InvalidData, errorId: "InvalidColumnName");
             }
 
             if (!seen.Add(column.Name))
             {
-                throw new MlopsException($"The column '{column.Name}' appears more than once.", MlopsErrorKind.InvalidData);
+                throw new MlopsException($"The column '{column.Name}' appears more than once.", MlopsErrorKind.InvalidData, errorId: "DuplicateColumn");
             }
         }
     }

@@ -1,0 +1,59 @@
+using System.Collections;
+using System.Management.Automation;
+using MlopsPS.Core.Store;
+
+namespace MlopsPS.Completion;
+
+/// <summary>
+/// What every name completer shares: find the store from the command line, run one cheap lookup, match with a
+/// wildcard and quote names that need it. A completer never throws: no store or no catalog means no suggestions.
+/// </summary>
+internal static class CompletionSupport
+{
+    public static IEnumerable<CompletionResult> Complete(
+        string wordToComplete, IDictionary fakeBoundParameters, Func<MlopsStore, IEnumerable<string>> lookup)
+    {
+        var quote = wordToComplete.Length > 0 && wordToComplete[0] is '\'' or '"' ? wordToComplete[0].ToString() : string.Empty;
+        var pattern = new WildcardPattern(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        IEnumerable<string> names;
+        try
+        {
+            var storeArgument = fakeBoundParameters["Store"] as string;
+            var (path, _) = StoreLocator.Resolve(storeArgument, CurrentLocation());
+            if (!File.Exists(Path.Combine(path, "catalog.db")))
+            {
+                return [];
+            }
+
+            names = lookup(MlopsStore.Open(path)).ToArray();
+        }
+        catch (Exception)
+        {
+            return [];
+        }
+
+        return names
+            .Where(pattern.IsMatch)
+            .Order(StringComparer.OrdinalIgnoreCase)
+            .Select(name =>
+            {
+                var needsQuotes = quote.Length > 0 || name.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or '`' or '@' or '#' or '(' or ')' or '{' or '}' or ',' or ';');
+                var text = needsQuotes ? "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'" : name;
+                return new CompletionResult(text, name, CompletionResultType.ParameterValue, name);
+            });
+    }
+
+    private static string CurrentLocation()
+    {
+        // The session's location, which a completer is not handed; the process directory as a fallback.
+        try
+        {
+            return System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.SessionStateProxy.Path
+                .CurrentFileSystemLocation.ProviderPath ?? Environment.CurrentDirectory;
+        }
+        catch (InvalidOperationException)
+        {
+            return Environment.CurrentDirectory;
+        }
+    }
+}
