@@ -184,11 +184,13 @@ public sealed class CreditCardTransactions : SyntheticDataset
             var numbers = CardNumbers(ref _streams[Stream.CardNumber], providerIndexes);
 
             var cashAdvanceShare = CashAdvanceShare + (DriftCashAdvanceShare * _drift);
+            var isCashAdvance = new bool[count];
             var types = new string[count];
             ref var typeRng = ref _streams[Stream.TransactionType];
             for (var i = 0; i < count; i++)
             {
-                types[i] = typeRng.NextDouble() < cashAdvanceShare ? CashAdvance : Purchase;
+                isCashAdvance[i] = typeRng.NextDouble() < cashAdvanceShare;
+                types[i] = isCashAdvance[i] ? CashAdvance : Purchase;
             }
 
             var timestamps = new DateTime[count];
@@ -227,7 +229,7 @@ public sealed class CreditCardTransactions : SyntheticDataset
             ref var amountRng = ref _streams[Stream.Amount];
             for (var i = 0; i < count; i++)
             {
-                amounts[i] = ReferenceEquals(types[i], CashAdvance)
+                amounts[i] = isCashAdvance[i]
                     ? SyntheticColumns.LogNormalAmount(ref amountRng, 400 * growth, 0.8, MinAmount, MaxAmount)
                     : SyntheticColumns.LogNormalAmount(ref amountRng, 45 * growth, 1.1, MinAmount, MaxAmount);
             }
@@ -236,7 +238,7 @@ public sealed class CreditCardTransactions : SyntheticDataset
             ref var labelRng = ref _streams[Stream.Label];
             for (var i = 0; i < count; i++)
             {
-                var p = FraudProbability(amounts[i], bank[i], savings[i], ReferenceEquals(types[i], CashAdvance), latitudes[i], _drift);
+                var p = FraudProbability(amounts[i], bank[i], savings[i], isCashAdvance[i], latitudes[i], _drift);
                 labels[i] = labelRng.NextDouble() < p ? 1 : 0;
             }
 

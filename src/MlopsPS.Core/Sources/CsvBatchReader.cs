@@ -166,7 +166,8 @@ public sealed class CsvBatchReader : IBatchSource
         var looksLikeData = true;
         for (var f = 0; f < header.Length; f++)
         {
-            var name = records.Field(f).ToString();
+            // Trimmed: "id, name" is a common way to write a header by hand, and " name" is never the intent.
+            var name = records.Field(f).Trim().ToString();
             if (string.IsNullOrWhiteSpace(name))
             {
                 throw new InvalidSourceDataException($"{Path}: line 1: the header of column {f + 1} is empty; every column needs a name.", Path, 1);

@@ -16,7 +16,7 @@ public sealed record CsvReadOptions
     public TableSchema? Schema { get; init; }
 
     /// <summary>The most rows in one batch.</summary>
-    public int BatchSize { get; init; } = SyntheticDataset.DefaultBatchSize;
+    public int BatchSize { get; init; } = SourceDefaults.BatchSize;
 
     /// <summary>
     /// How many data rows type inference reads; null (the default) reads the whole file in a first pass, which costs

@@ -32,5 +32,5 @@ public interface ISyntheticDataset
     /// <param name="drift">Null for the reference distribution, or the drift to apply to this batch.</param>
     /// <param name="batchSize">The most rows in one <see cref="ColumnBatch"/>.</param>
     /// <exception cref="InvalidSourceArgumentException">A negative row count or a batch size below 1.</exception>
-    IEnumerable<ColumnBatch> Generate(int rows, int seed, DriftSpec? drift = null, int batchSize = SyntheticDataset.DefaultBatchSize);
+    IEnumerable<ColumnBatch> Generate(int rows, int seed, DriftSpec? drift = null, int batchSize = SourceDefaults.BatchSize);
 }

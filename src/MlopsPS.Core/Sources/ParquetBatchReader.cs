@@ -27,7 +27,7 @@ public sealed class ParquetBatchReader : IBatchSource
     /// <exception cref="SourceFileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidSourceDataException">The file is not Parquet, is damaged, or has a column we cannot map.</exception>
     /// <exception cref="InvalidSourceArgumentException">A batch size below 1.</exception>
-    public ParquetBatchReader(string path, int batchSize = SyntheticDataset.DefaultBatchSize)
+    public ParquetBatchReader(string path, int batchSize = SourceDefaults.BatchSize)
     {
         if (batchSize < 1)
         {

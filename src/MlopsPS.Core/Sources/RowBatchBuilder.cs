@@ -45,7 +45,7 @@ public sealed class RowBatchBuilder
     /// <param name="batchSize">The most rows in one batch.</param>
     /// <param name="inferenceRows">How many rows inference reads (ignored with a target schema).</param>
     /// <exception cref="InvalidSourceArgumentException">A batch size or inference row count below 1.</exception>
-    public RowBatchBuilder(TableSchema? schema = null, int batchSize = SyntheticDataset.DefaultBatchSize, int inferenceRows = DefaultInferenceRows)
+    public RowBatchBuilder(TableSchema? schema = null, int batchSize = SourceDefaults.BatchSize, int inferenceRows = DefaultInferenceRows)
     {
         if (batchSize < 1)
         {
@@ -85,7 +85,7 @@ public sealed class RowBatchBuilder
     public static IEnumerable<ColumnBatch> Build(
         IEnumerable<IReadOnlyList<KeyValuePair<string, object?>>> rows,
         TableSchema? schema = null,
-        int batchSize = SyntheticDataset.DefaultBatchSize,
+        int batchSize = SourceDefaults.BatchSize,
         int inferenceRows = DefaultInferenceRows)
     {
         var builder = new RowBatchBuilder(schema, batchSize, inferenceRows);

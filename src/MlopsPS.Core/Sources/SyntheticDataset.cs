@@ -8,9 +8,6 @@ namespace MlopsPS.Core.Sources;
 /// </summary>
 public abstract class SyntheticDataset : ISyntheticDataset
 {
-    /// <summary>The batch size when none is given: big enough to amortise per-batch costs, small enough to stream.</summary>
-    public const int DefaultBatchSize = 100_000;
-
     /// <inheritdoc />
     public abstract string Name { get; }
 
@@ -27,7 +24,7 @@ public abstract class SyntheticDataset : ISyntheticDataset
     public abstract IReadOnlyList<string> DefaultFeatures { get; }
 
     /// <inheritdoc />
-    public IEnumerable<ColumnBatch> Generate(int rows, int seed, DriftSpec? drift = null, int batchSize = DefaultBatchSize)
+    public IEnumerable<ColumnBatch> Generate(int rows, int seed, DriftSpec? drift = null, int batchSize = SourceDefaults.BatchSize)
     {
         if (rows < 0)
         {

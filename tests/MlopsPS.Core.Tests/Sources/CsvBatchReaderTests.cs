@@ -23,6 +23,17 @@ public sealed class CsvBatchReaderTests : IDisposable
     }
 
     [Fact]
+    public void HeaderNames_AreTrimmed_ButStringValuesKeepTheirSpaces()
+    {
+        var path = _temp.WriteText("spaces.csv", "id, name\n1, Ann \n");
+
+        var reader = new CsvBatchReader(path);
+
+        Assert.Equal(["id", "name"], reader.Header);
+        Assert.Equal([" Ann "], Batches.Concat(reader.ReadBatches()).Column<string>("name"));
+    }
+
+    [Fact]
     public void QuoteInsideAnUnquotedField_IsAnOrdinaryCharacter()
     {
         var path = _temp.WriteText("q.csv", "name,size\nthe 12\" pipe,1\n");
