@@ -98,10 +98,18 @@ public class SyntheticDatasetsTests
     {
         var dataset = SyntheticDatasets.Get(name);
 
-        var batches = dataset.Generate(250_001, seed: 5).ToList();
+        var batches = dataset.Generate(2_501, seed: 5, batchSize: 1_000).ToList();
 
-        Assert.Equal([100_000, 100_000, 50_001], batches.Select(b => b.RowCount));
+        Assert.Equal([1_000, 1_000, 501], batches.Select(b => b.RowCount));
         Assert.All(batches, b => Assert.Same(dataset.Schema, b.Schema));
+    }
+
+    [Fact]
+    public void DefaultBatchSize_IsSourceDefaultsBatchSize()
+    {
+        var batches = SyntheticDatasets.Default.Generate(SourceDefaults.BatchSize + 1, seed: 5).ToList();
+
+        Assert.Equal([SourceDefaults.BatchSize, 1], batches.Select(b => b.RowCount));
     }
 
     [Fact]
