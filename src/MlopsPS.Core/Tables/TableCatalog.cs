@@ -119,6 +119,10 @@ public sealed class TableCatalog
             .Select(t => ToTableInfo(connection, t))
             .ToArray());
 
+    /// <summary>The names of all tables: one cheap query, for tab completion.</summary>
+    public IReadOnlyList<string> ListTableNames() => Read(connection =>
+        CatalogQueries.ListTables(connection).Select(t => t.Name).ToArray());
+
     /// <summary>The table called <paramref name="table"/>; throws <see cref="TableNotFoundException"/>.</summary>
     public TableInfo GetTable(string table)
     {

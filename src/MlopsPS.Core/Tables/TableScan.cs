@@ -1,3 +1,5 @@
+using MlopsPS.Core.Training;
+
 namespace MlopsPS.Core.Tables;
 
 /// <summary>
@@ -53,7 +55,7 @@ public sealed class TableScan
     /// straight from the column arrays (booleans as 0/1, nulls as NaN). Any other column type is refused with
     /// <see cref="NonNumericColumnException"/> before anything is read.
     /// </summary>
-    public FloatMatrix ReadFloatMatrix(IReadOnlyList<string> columns, CancellationToken cancellationToken = default)
+    public FeatureMatrix ReadFloatMatrix(IReadOnlyList<string> columns, CancellationToken cancellationToken = default)
     {
         if (columns.Count == 0)
         {
@@ -101,6 +103,6 @@ public sealed class TableScan
             }
         }
 
-        return new FloatMatrix(values, (int)RecordCount, projected.ColumnNames.ToArray());
+        return new FeatureMatrix(values, (int)RecordCount, projected.ColumnNames.ToArray());
     }
 }

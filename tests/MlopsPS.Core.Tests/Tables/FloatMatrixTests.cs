@@ -38,7 +38,7 @@ public class FloatMatrixTests
 
         var matrix = temp.Catalog.Scan("t", ScanSpec.Incremental(first.SnapshotId)).ReadFloatMatrix(["id"]);
 
-        Assert.Equal(Enumerable.Range(100, 10).Select(i => (float)i), matrix.Values);
+        Assert.Equal(Enumerable.Range(100, 10).Select(i => (float)i), matrix.Values.ToArray());
     }
 
     [Fact]
