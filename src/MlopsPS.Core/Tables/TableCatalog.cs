@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using MlopsPS.Core.Store;
 
@@ -75,7 +76,7 @@ public sealed class TableCatalog
             throw new InvalidSchemaException($"Table '{tableName}' needs at least one column.");
         }
 
-        var totalRows = batches is IReadOnlyCollection<ColumnBatch> known ? known.Sum(b => (long)b.RowCount) : options.ExpectedRows;
+        var totalRows = batches is IReadOnlyCollection<ColumnBatch> known ? known.Sum(b => (long?)b?.RowCount ?? 0) : options.ExpectedRows;
         WrittenDataFile? file;
         using (var writer = new DataFileWriter(
             tableName, Store.Root, TableFolders.RelativeFolder(tableName), schema, _rowGroupRows,
@@ -351,7 +352,9 @@ public sealed class TableCatalog
     private static SnapshotRow SnapshotAsOf(SqliteConnection connection, TableRow table, DateTime utc) =>
         CatalogQueries.SnapshotIdAsOf(connection, table.TableId, TableTime.ToMicros(utc)) is { } id
             ? CatalogQueries.RequireSnapshot(connection, table, id)
-            : throw new SnapshotNotFoundException(table.Name, $"Cannot find a snapshot older than {utc:yyyy-MM-ddTHH:mm:ss.ffffffZ} in table '{table.Name}'.");
+            : throw new SnapshotNotFoundException(
+                table.Name,
+                $"Cannot find a snapshot older than {utc.ToString("yyyy-MM-dd'T'HH':'mm':'ss.ffffff'Z'", CultureInfo.InvariantCulture)} in table '{table.Name}'.");
 
     private TableScan PlanIncremental(SqliteConnection connection, TableRow table, TableSchema schema, long startId, long endId)
     {

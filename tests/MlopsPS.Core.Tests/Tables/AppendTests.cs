@@ -130,6 +130,27 @@ public class AppendTests
     }
 
     [Fact]
+    public void Append_CancelledWhileStreaming_LeavesNoFileAndNoSnapshot()
+    {
+        using var temp = new TempStore();
+        var catalog = temp.CatalogWithRowGroups(100);
+        var before = catalog.Append("t", [SampleRows.Batch(0, 10)]);
+        using var cancellation = new CancellationTokenSource();
+
+        IEnumerable<ColumnBatch> Batches()
+        {
+            yield return SampleRows.Batch(10, 250);
+            cancellation.Cancel();
+            yield return SampleRows.Batch(260, 250);
+        }
+
+        Assert.ThrowsAny<OperationCanceledException>(() => catalog.Append("t", Batches(), cancellationToken: cancellation.Token));
+
+        Assert.Single(temp.FilesOf("t"));
+        Assert.Equal(before, catalog.CurrentSnapshot("t"));
+    }
+
+    [Fact]
     public void Append_ReportsRowsWrittenAndFinallyCommitted()
     {
         using var temp = new TempStore();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MlopsPS.Core.Tables;
 
 namespace MlopsPS.Core.Tests.Tables;
@@ -54,6 +55,25 @@ public class TimeTravelTests
 
         Assert.StartsWith("Cannot find a snapshot older than ", error.Message, StringComparison.Ordinal);
         Assert.Equal(MlopsErrorKind.ObjectNotFound, error.Kind);
+    }
+
+    [Fact]
+    public void AsOfTime_BeforeTheFirstSnapshot_NamesTheTimeInIsoFormat_WhateverTheCulture()
+    {
+        using var temp = new TempStore();
+        temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
+        var previous = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("fi-FI"); // '.' separates hours and minutes
+        try
+        {
+            var error = Assert.Throws<SnapshotNotFoundException>(() => temp.Catalog.SnapshotAsOf("t", new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc)));
+
+            Assert.Contains("older than 2020-01-02T03:04:05.000000Z", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
     }
 
     [Fact]
