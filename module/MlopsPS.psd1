@@ -12,6 +12,15 @@
     FormatsToProcess     = @('MlopsPS.format.ps1xml')
     CmdletsToExport      = @(
         'Get-MlopsStore'
+        'New-Batch'
+        'Read-Table'
+        'Get-Table'
+        'Get-TableSnapshot'
+        'Get-TableHistory'
+        'Restore-TableSnapshot'
+        'Remove-TableSnapshot'
+        'Remove-TableOrphanFile'
+        'Invoke-Retrain'
         'Get-Experiment'
         'Get-ExperimentRun'
         'Get-ExperimentRunMetric'

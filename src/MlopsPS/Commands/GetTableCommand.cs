@@ -1,0 +1,42 @@
+using System.Management.Automation;
+using MlopsPS.Completion;
+using MlopsPS.Core.Tables;
+using MlopsPS.Infrastructure;
+
+namespace MlopsPS.Commands;
+
+/// <summary>Lists the versioned tables of the store.</summary>
+[Cmdlet(VerbsCommon.Get, "Table")]
+[OutputType(typeof(TableInfo))]
+public sealed class GetTableCommand : MlopsCmdlet
+{
+    /// <summary>Table names or wildcard patterns.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Table")]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var catalog = new TableCatalog(OpenStore());
+        foreach (var name in Name ?? ["*"])
+        {
+            Try(name, () =>
+            {
+                if (WildcardPattern.ContainsWildcardCharacters(name))
+                {
+                    foreach (var table in catalog.ListTables(name))
+                    {
+                        WriteRecord(table);
+                    }
+                }
+                else
+                {
+                    WriteRecord(catalog.GetTable(name));
+                }
+            });
+        }
+    }
+}
