@@ -22,10 +22,10 @@ $baselineKb = [int](Invoke-Pwsh "Import-Module '$ModulePath'; Invoke-Retrain sma
 # the test split evaluated every round as ours does.
 $data = Join-Path $WorkDir 'training-npy'
 $split = Invoke-BenchTool $BenchTool export-split --store $store --table big --out $data
-$python = Invoke-Python $Python $script --data (Join-Path $data 'train_x.npy') --labels (Join-Path $data 'train_y.npy') `
+$pythonTrain = Invoke-Python $Python $script --data (Join-Path $data 'train_x.npy') --labels (Join-Path $data 'train_y.npy') `
     --eval-data (Join-Path $data 'test_x.npy') --eval-labels (Join-Path $data 'test_y.npy') --rounds 100 --nthread 2 `
     --params '{"seed": 42}' --predict-data (Join-Path $data 'all_x.npy') --single-row-samples 1000
-New-BenchResult -Benchmark 'Invoke-Retrain 1M x 4, 100 rounds' -Ours $ours.seconds -Anchor $python.train_seconds -Unit s `
+New-BenchResult -Benchmark 'Invoke-Retrain 1M x 4, 100 rounds' -Ours $ours.seconds -Anchor $pythonTrain.train_seconds -Unit s `
     -AnchorName 'Python xgb.train on numpy' -Target 'ratio <= 1.10' -Met { param($r) $r -le 1.10 } `
     -Details @{ TrainRows = $split.train_rows; TestRows = $split.test_rows }
 
