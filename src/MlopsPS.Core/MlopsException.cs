@@ -8,17 +8,20 @@ namespace MlopsPS.Core;
 public class MlopsException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public MlopsException(string message, MlopsErrorKind kind, Exception? inner = null)
+    public MlopsException(string message, MlopsErrorKind kind, Exception? inner = null, string? errorId = null)
         : base(message, inner)
     {
         Kind = kind;
+        _errorId = errorId;
     }
+
+    private readonly string? _errorId;
 
     /// <summary>What sort of failure this is.</summary>
     public MlopsErrorKind Kind { get; }
 
     /// <summary>A stable identifier for the error, such as <c>TableNotFound</c>; defaults to the type name.</summary>
-    public virtual string ErrorId => GetType().Name.EndsWith("Exception", StringComparison.Ordinal)
+    public virtual string ErrorId => _errorId ?? (GetType().Name.EndsWith("Exception", StringComparison.Ordinal)
         ? GetType().Name[..^"Exception".Length]
-        : GetType().Name;
+        : GetType().Name);
 }

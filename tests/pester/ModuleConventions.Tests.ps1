@@ -3,22 +3,23 @@ BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-MlopsTestModule
     $script:cmdlets = @(Get-Command -Module MlopsPS -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name } })
+    # Verbs whose cmdlets change state: they must support -WhatIf and -Confirm. Read-only exceptions are listed
+    # with the reason.
+    $stateChangingVerbs = @('New', 'Set', 'Remove', 'Add', 'Clear', 'Reset', 'Restore', 'Publish', 'Unpublish',
+        'Register', 'Unregister', 'Start', 'Stop', 'Restart', 'Invoke', 'Update', 'Rename', 'Move', 'Copy',
+        'Import', 'Send', 'Write', 'Enable', 'Disable', 'Save', 'Submit', 'Undo', 'Initialize')
+    $readOnlyExceptions = @{
+        'Invoke-ModelEndpoint' = 'sends scoring requests; changes nothing in the store'
+    }
+    $script:stateChanging = @(Get-Command -Module MlopsPS -CommandType Cmdlet |
+            Where-Object { $_.Verb -in $stateChangingVerbs -and -not $readOnlyExceptions.ContainsKey($_.Name) } |
+            ForEach-Object { @{ Name = $_.Name } })
 }
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-MlopsTestModule
     $script:approvedVerbs = (Get-Verb).Verb
-    # Verbs whose cmdlets change state: they must support -WhatIf and -Confirm.
-    $script:stateChangingVerbs = @('New', 'Set', 'Remove', 'Add', 'Clear', 'Reset', 'Restore', 'Publish',
-        'Unpublish', 'Register', 'Unregister', 'Start', 'Stop', 'Restart', 'Invoke', 'Update', 'Rename', 'Move',
-        'Copy', 'Import', 'Send', 'Write', 'Enable', 'Disable', 'Save', 'Submit', 'Undo', 'Initialize')
-    # Invoke-ModelEndpoint only sends requests and Invoke-Retrain is covered by ShouldProcess too; read-only
-    # exceptions to the verb rule are listed here with the reason.
-    $script:readOnlyExceptions = @{
-        'Invoke-ModelEndpoint' = 'sends scoring requests; changes nothing in the store'
-        'Wait-MlopsJobRun' = 'waits'
-    }
 }
 
 Describe 'The MlopsPS module' {
@@ -81,14 +82,12 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
             ($entry.description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$parameter needs a description"
         }
     }
+}
 
-    It 'supports -WhatIf and -Confirm when it changes state' {
-        if ($command.Verb -in $stateChangingVerbs -and -not $readOnlyExceptions.ContainsKey($Name)) {
-            $command.Parameters.Keys | Should -Contain 'WhatIf'
-            $command.Parameters.Keys | Should -Contain 'Confirm'
-        }
-        else {
-            Set-ItResult -Skipped -Because "$Name does not change state"
-        }
+Describe 'State-changing cmdlet <Name>' -ForEach $stateChanging {
+    It 'supports -WhatIf and -Confirm' {
+        $parameters = (Get-Command $Name).Parameters.Keys
+        $parameters | Should -Contain 'WhatIf'
+        $parameters | Should -Contain 'Confirm'
     }
 }

@@ -7,13 +7,6 @@ BeforeAll {
     $script:columns = 'iot_signal_1', 'iot_signal_2', 'iot_signal_3', 'iot_signal_4'
     $script:stores = [System.Collections.Generic.List[string]]::new()
 
-    function Get-EngineType([string] $Name) {
-        # The engine lives in its own AssemblyLoadContext, so its types have no PowerShell type literal here.
-        $core = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -EQ 'MlopsPS.Engine' |
-            ForEach-Object Assemblies | Where-Object { $_.GetName().Name -eq 'MlopsPS.Core' } | Select-Object -First 1
-        $core.GetType($Name, $true)
-    }
-
     function New-TestStoreWithModule {
         $path = New-TestStore -Name serving
         Get-MlopsStore -Store $path | Out-Null
@@ -22,38 +15,15 @@ BeforeAll {
     }
 
     function New-TrainedRun {
-        # What Invoke-Retrain produces: a finished run whose artifacts hold model/model.json and model/MLmodel.
+        # The pipeline's first two stages: a batch of the lab's telco data, and a retrain on it (10 small trees).
         param([Parameter(Mandatory)][string] $Store, [int] $Seed = 1, [switch] $Broken)
-        $storeObject = (Get-EngineType 'MlopsPS.Core.Store.MlopsStore')::Open($Store, 'Parameter')
-        $random = [System.Random]::new($Seed)
-        $rows = 500
-        $values = [float[]]::new($rows * 4)
-        $labels = [float[]]::new($rows)
-        for ($r = 0; $r -lt $rows; $r++) {
-            for ($c = 0; $c -lt 4; $c++) { $values[$r * 4 + $c] = [float]($random.NextDouble() * 2 - 1) }
-            $labels[$r] = if ($values[$r * 4] + 0.5 * $values[$r * 4 + 1] -gt 0) { 1 } else { 0 }
+        $run = New-Batch -Table telco -Rows 2000 -Seed $Seed -Store $Store |
+            Invoke-Retrain -Store $Store -Hyperparameters @{ n_estimators = 10; max_depth = 3 }
+        if ($Broken) {
+            # A finished run whose model file libxgboost cannot load: registration accepts it, the build must not.
+            Set-Content (Join-Path $run.ArtifactUri 'model/model.json') '{"learner": "not a model"}'
         }
-        $matrix = (Get-EngineType 'MlopsPS.Core.Training.FeatureMatrix')::new($values, $rows, [string[]]$columns)
-        $trainer = (Get-EngineType 'MlopsPS.Core.Training.XGBoostTrainer')::new($null, 10, $null)
-        $model = $trainer.Train($matrix, $labels, $null, $null, $null, [System.Threading.CancellationToken]::None)
-        try {
-            $tracking = (Get-EngineType 'MlopsPS.Core.Tracking.TrackingStore')::new($storeObject)
-            $run = $tracking.StartRun('pester', $null, $null)
-            $layout = Get-EngineType 'MlopsPS.Core.Models.ModelArtifactLayout'
-            $directory = $layout::ModelDirectory($run.ArtifactUri)
-            New-Item -ItemType Directory $directory -Force | Out-Null
-            if ($Broken) { Set-Content (Join-Path $directory 'model.json') '{"learner": "not a model"}' }
-            else { $model.SaveJson((Join-Path $directory 'model.json')) }
-            $inputType = Get-EngineType 'MlopsPS.Core.Models.ModelInput'
-            $inputs = [System.Array]::CreateInstance($inputType, 4)
-            for ($i = 0; $i -lt 4; $i++) { $inputs[$i] = $inputType::new($columns[$i], 'double') }
-            $metadata = (Get-EngineType 'MlopsPS.Core.Models.ModelMetadata')::new(
-                'xgboost', '1.7.4', 'model.json', $inputs, 'cell_tower_failure', [string[]]@('0', '1'), 0.5, $run.RunId, [datetime]::UtcNow)
-            $layout::WriteMetadata($directory, $metadata)
-            $finished = [System.Enum]::Parse((Get-EngineType 'MlopsPS.Core.Tracking.RunStatus'), 'Finished')
-            $tracking.EndRun($run.RunId, $finished, $null)
-        }
-        finally { $model.Dispose() }
+        $run
     }
 
     function Invoke-Lab([string] $Url, [hashtable] $Headers = @{}) {
@@ -71,6 +41,19 @@ Describe 'Publish-ModelEndpoint' {
     BeforeAll {
         $script:store = New-TestStoreWithModule
         $script:runs = 1..3 | ForEach-Object { New-TrainedRun -Store $store -Seed $_ }
+    }
+
+    It 'runs the lab''s pipeline: New-Batch | Invoke-Retrain | Publish-ModelEndpoint' {
+        $lab = New-TestStoreWithModule
+        $deployment = New-Batch -Table telco -Rows 2000 -Store $lab | Invoke-Retrain -Hyperparameters @{ n_estimators = 10 } |
+            Publish-ModelEndpoint -Name celltower
+        $deployment.Store | Should -Be $lab -Because 'the store travels down the pipeline'
+        $deployment.ModelUri | Should -Be 'models:/celltower/1'
+        (Invoke-Lab $deployment.Url).predictions.Count | Should -Be 1
+        $scored = @(Read-Table telco -Store $lab | Select-Object -First 50 | Invoke-ModelEndpoint celltower -Store $lab -BatchSize 20)
+        $scored.Count | Should -Be 50
+        $scored[0].PSObject.Properties.Name | Should -Contain 'cell_tower_failure'
+        ($scored | Where-Object { $_.Prediction -eq $_.cell_tower_failure }).Count | Should -BeGreaterThan 25 -Because 'the model learned something'
     }
 
     It 'takes Runs from the pipeline, registers each as the next version of the endpoint''s model, and serves the last' {

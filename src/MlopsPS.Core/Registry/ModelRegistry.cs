@@ -36,7 +36,8 @@ public sealed partial class ModelRegistry
         {
             throw new MlopsException(
                 $"Run {runId} is {TrackingStore.ToText(run.Status)}; only a FINISHED run's model can be registered.",
-                MlopsErrorKind.InvalidOperation);
+                MlopsErrorKind.InvalidOperation,
+                errorId: "RunNotFinished");
         }
 
         var modelDirectory = ModelArtifactLayout.ModelDirectory(run.ArtifactUri);
@@ -273,7 +274,7 @@ public sealed partial class ModelRegistry
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200 || name.IndexOfAny(['/', '\\', '@', ':']) >= 0)
         {
-            throw new MlopsException($"'{name}' is not a valid {what} name: use 1 to 200 characters without / \\ @ or :.", MlopsErrorKind.InvalidArgument);
+            throw new MlopsException($"'{name}' is not a valid {what} name: use 1 to 200 characters without / \\ @ or :.", MlopsErrorKind.InvalidArgument, errorId: "InvalidModelName");
         }
     }
 
@@ -281,7 +282,7 @@ public sealed partial class ModelRegistry
     {
         if (!AliasPattern().IsMatch(alias) || alias.Equals("latest", StringComparison.OrdinalIgnoreCase) || VersionLikeAlias().IsMatch(alias))
         {
-            throw new MlopsException($"'{alias}' is not a valid alias: use letters, digits, _ and -, and not 'latest' or a version such as v3.", MlopsErrorKind.InvalidArgument);
+            throw new MlopsException($"'{alias}' is not a valid alias: use letters, digits, _ and -, and not 'latest' or a version such as v3.", MlopsErrorKind.InvalidArgument, errorId: "InvalidAlias");
         }
     }
 

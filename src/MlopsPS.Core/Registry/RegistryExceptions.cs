@@ -10,4 +10,8 @@ public sealed class ModelVersionNotFoundException(string name, string version)
 
 /// <summary>A model URI such as <c>models:/name@alias</c> does not parse.</summary>
 public sealed class InvalidModelUriException(string uri)
-    : MlopsException($"'{uri}' is not a model URI: use models:/<name>/<version>, models:/<name>@<alias> or runs:/<run id>/model.", MlopsErrorKind.InvalidArgument);
+    : MlopsException($"'{uri}' is not a model URI: use models:/<name>/<version>, models:/<name>@<alias> or models:/<name>/latest.", MlopsErrorKind.InvalidArgument);
+
+/// <summary>A registered model has no such alias.</summary>
+public sealed class ModelAliasNotFoundException(string name, string alias)
+    : MlopsException($"Registered model '{name}' has no alias '{alias}'.", MlopsErrorKind.ObjectNotFound);

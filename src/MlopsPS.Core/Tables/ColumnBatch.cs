@@ -46,7 +46,7 @@ public sealed class ColumnBatch
         var index = Schema.IndexOf(name);
         return index >= 0
             ? Columns[index]
-            : throw new MlopsException($"The batch has no column '{name}'.", MlopsErrorKind.InvalidArgument);
+            : throw new UnknownColumnException([name], Schema);
     }
 
     /// <summary>The typed array of the column called <paramref name="name"/>.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MlopsPS.Core.Tables;
 
 /// <summary>One column of a table schema.</summary>
@@ -7,6 +9,7 @@ namespace MlopsPS.Core.Tables;
 public sealed record ColumnSpec(string Name, ColumnType Type, bool Nullable = false)
 {
     /// <summary>The CLR type of one value: <c>long</c>, or <c>long?</c> when nullable (strings are always references).</summary>
+    [JsonIgnore]
     public Type ClrType => (Type, Nullable) switch
     {
         (ColumnType.String, _) => typeof(string),
@@ -26,6 +29,7 @@ public sealed record ColumnSpec(string Name, ColumnType Type, bool Nullable = fa
     };
 
     /// <summary>Whether values of this column can feed a model directly (numbers and booleans).</summary>
+    [JsonIgnore]
     public bool IsNumeric => Type is not (ColumnType.String or ColumnType.Timestamp);
 
     /// <summary>Creates an empty typed array for <paramref name="length"/> values of this column.</summary>

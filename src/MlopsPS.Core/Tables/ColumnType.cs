@@ -21,6 +21,10 @@ public enum ColumnType
     /// <summary><see cref="string"/> (UTF-8).</summary>
     String,
 
-    /// <summary>A UTC instant, as <see cref="DateTime"/> with <see cref="DateTimeKind.Utc"/>.</summary>
+    /// <summary>
+    /// A UTC instant, as <see cref="DateTime"/> with <see cref="DateTimeKind.Utc"/>; stored as Parquet's
+    /// microsecond timestamp adjusted to UTC (Iceberg's <c>timestamptz</c>), so ticks below a microsecond are
+    /// dropped. A local time is converted to UTC when written; an unspecified kind is taken as UTC.
+    /// </summary>
     Timestamp,
 }

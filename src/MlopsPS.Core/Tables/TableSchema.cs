@@ -21,12 +21,12 @@ public sealed class TableSchema : IEquatable<TableSchema>
         {
             if (string.IsNullOrWhiteSpace(column.Name))
             {
-                throw new MlopsException("A column name cannot be empty.", MlopsErrorKind.InvalidData);
+                throw new InvalidSchemaException("A column name cannot be empty.");
             }
 
             if (!seen.Add(column.Name))
             {
-                throw new MlopsException($"The column '{column.Name}' appears more than once.", MlopsErrorKind.InvalidData);
+                throw new InvalidSchemaException($"The column '{column.Name}' appears more than once.");
             }
         }
     }
@@ -78,9 +78,7 @@ public sealed class TableSchema : IEquatable<TableSchema>
 
         if (missing.Count > 0)
         {
-            throw new MlopsException(
-                $"Unknown column(s): {string.Join(", ", missing)}. The table has: {string.Join(", ", ColumnNames)}.",
-                MlopsErrorKind.InvalidArgument);
+            throw new UnknownColumnException(missing, this);
         }
 
         return new TableSchema(projected);

@@ -26,14 +26,18 @@ internal sealed class RunSearchSql
     {
         foreach (var expression in orderBy)
         {
-            var parts = expression.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length is 0 or > 2 || (parts.Length == 2 && parts[1].ToUpperInvariant() is not ("ASC" or "DESC")))
+            // The direction, if any, is the last word; the key before it may be quoted and hold spaces.
+            var text = expression.Trim();
+            var lastSpace = text.LastIndexOf(' ');
+            var lastWord = lastSpace < 0 ? string.Empty : text[(lastSpace + 1)..].ToUpperInvariant();
+            var direction = lastWord is "ASC" or "DESC" ? lastWord : "ASC";
+            var identifier = lastWord is "ASC" or "DESC" ? text[..lastSpace].TrimEnd() : text;
+            if (identifier.Length == 0)
             {
                 throw new InvalidRunFilterException($"Cannot parse the order expression \"{expression}\": use 'metrics.roc_auc DESC' or 'attributes.start_time'.");
             }
 
-            var direction = parts.Length == 2 ? parts[1].ToUpperInvariant() : "ASC";
-            var (entity, key) = RunFilterParser.ParseKey(parts[0]);
+            var (entity, key) = RunFilterParser.ParseKey(identifier);
             var value = ValueExpression(entity, key);
             yield return $"({value}) IS NULL, {value} {direction}";
         }

@@ -452,7 +452,7 @@ public sealed class TrackingStore
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > 250)
         {
-            throw new MlopsException($"A {what} name must be 1 to 250 characters and not blank.", MlopsErrorKind.InvalidArgument);
+            throw new MlopsException($"A {what} name must be 1 to 250 characters and not blank.", MlopsErrorKind.InvalidArgument, errorId: "InvalidName");
         }
     }
 

@@ -4,9 +4,17 @@ namespace MlopsPS.Core.Training;
 /// An error reported by libxgboost (a non-zero return code from its C API). The message is
 /// libxgboost's own text from <c>XGBGetLastError</c>, so what the user reads is what XGBoost said.
 /// </summary>
-public class XGBoostException : Exception
+public class XGBoostException : MlopsException
 {
-    public XGBoostException(string message) : base(message) { }
+    /// <summary>Creates the exception; libxgboost refuses what it was given, so the kind defaults to InvalidArgument.</summary>
+    public XGBoostException(string message, MlopsErrorKind kind = MlopsErrorKind.InvalidArgument)
+        : base(message, kind)
+    {
+    }
 
-    public XGBoostException(string message, Exception innerException) : base(message, innerException) { }
+    /// <summary>Creates the exception with its cause.</summary>
+    public XGBoostException(string message, Exception innerException)
+        : base(message, MlopsErrorKind.InvalidArgument, innerException)
+    {
+    }
 }

@@ -6,7 +6,8 @@ namespace MlopsPS.Core.Training;
 /// </summary>
 public sealed class XGBoostNotFoundException : XGBoostException
 {
-    public XGBoostNotFoundException(string message, IReadOnlyList<string> candidatesTried) : base(message)
+    public XGBoostNotFoundException(string message, IReadOnlyList<string> candidatesTried)
+        : base(message, MlopsErrorKind.ResourceUnavailable)
     {
         CandidatesTried = candidatesTried;
     }

@@ -145,12 +145,17 @@ public sealed class XGBoostTrainer
                 Check(XGBoosterSetAttr(booster, "best_score", b.Value.ToString("R", CultureInfo.InvariantCulture)));
             }
 
+            // The evaluation rows' final probabilities come from the prediction cache the eval rounds kept up to
+            // date, so scoring the test split costs nothing more (after early stopping the trimmed booster
+            // predicts them afresh).
+            var evalPredictions = deval is null ? null : TrainedModel.PredictCached(booster, deval, eval!.Rows);
+
             // The model is reloaded from its own JSON: the result carries no training state and predicts
             // exactly like the file it saves.
             var json = TrainedModel.SaveToBuffer(booster);
             // Without early stopping the last round is the model, so its score is the best score.
             double? lastScore = history.Count > 0 ? history[^1].Value : null;
-            return TrainedModel.FromJson(json, train.ColumnNames, metric, history.AsReadOnly(), lastScore, PredictThreads);
+            return TrainedModel.FromJson(json, train.ColumnNames, metric, history.AsReadOnly(), lastScore, PredictThreads, evalPredictions);
         }
         finally
         {
@@ -174,16 +179,16 @@ public sealed class XGBoostTrainer
         }
     }
 
-    private (List<MetricPoint> History, string? Metric, MetricPoint? Best) Boost(
+    private (List<EvalPoint> History, string? Metric, EvalPoint? Best) Boost(
         SafeBoosterHandle booster,
         SafeDMatrixHandle dtrain,
         SafeDMatrixHandle? deval,
         IProgress<TrainingProgress>? progress,
         CancellationToken cancellationToken)
     {
-        var history = new List<MetricPoint>();
+        var history = new List<EvalPoint>();
         string? metric = null;
-        MetricPoint? best = null;
+        EvalPoint? best = null;
         var maximize = false;
         var sinceBest = 0;
         SafeDMatrixHandle[] evalSets = deval is null ? [] : [deval];
@@ -199,7 +204,7 @@ public sealed class XGBoostTrainer
             {
                 (metric, var score) = ParseEval(EvalOneIter(booster, round, evalSets, evalNames));
                 value = score;
-                history.Add(new MetricPoint(round, score));
+                history.Add(new EvalPoint(round, score));
                 if (best is null)
                 {
                     maximize = IsMaximized(metric);
@@ -207,7 +212,7 @@ public sealed class XGBoostTrainer
 
                 if (best is null || (maximize ? score > best.Value.Value : score < best.Value.Value))
                 {
-                    best = new MetricPoint(round, score);
+                    best = new EvalPoint(round, score);
                     sinceBest = 0;
                 }
                 else

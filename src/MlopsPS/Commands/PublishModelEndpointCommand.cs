@@ -12,10 +12,14 @@ namespace MlopsPS.Commands;
 /// validates the model (the build), starts the endpoint's host on first use or swaps the model inside the running
 /// host with no failed request, and writes the Deployment.
 /// </summary>
-[Cmdlet(VerbsData.Publish, "ModelEndpoint", SupportsShouldProcess = true, DefaultParameterSetName = ByVersion)]
+[Cmdlet(VerbsData.Publish, "ModelEndpoint", SupportsShouldProcess = true, DefaultParameterSetName = ByInput)]
 [OutputType(typeof(Deployment))]
 public sealed class PublishModelEndpointCommand : MlopsCmdlet
 {
+    // Pipeline input arrives through -InputObject rather than by property name into -RunId or -ModelName/-Version:
+    // every piped object also binds -Store by property name, and PowerShell then keeps the default parameter set, so
+    // by-property-name sets could never tell a Run from a ModelVersion (which has a RunId too).
+    private const string ByInput = "InputObject";
     private const string ByRun = "Run";
     private const string ByVersion = "ModelVersion";
     private const string ByUri = "ModelUri";
@@ -26,19 +30,29 @@ public sealed class PublishModelEndpointCommand : MlopsCmdlet
     [ArgumentCompleter(typeof(EndpointNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>A finished run whose model is registered as a new version and deployed (binds a Run from Invoke-Retrain).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ByRun, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// What to deploy, from the pipeline: a Run (its RunId; its model is registered as a new version first), a
+    /// ModelVersion or Deployment (its ModelName and Version), or a model URI string.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByInput, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>A finished run whose model is registered as a new version and deployed.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByRun)]
     [ValidateNotNullOrEmpty]
     public string RunId { get; set; } = string.Empty;
 
-    /// <summary>The registered model: with -RunId, the model to register under (default: the endpoint's name).</summary>
+    /// <summary>The registered model: for a run, the model to register under (default: the endpoint's name).</summary>
+    [Parameter(ParameterSetName = ByInput)]
     [Parameter(ParameterSetName = ByRun)]
-    [Parameter(Mandatory = true, ParameterSetName = ByVersion, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ByVersion)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelNameCompleter))]
     public string? ModelName { get; set; }
 
-    /// <summary>The version of -ModelName to deploy (binds a ModelVersion).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ByVersion, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The version of -ModelName to deploy.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByVersion)]
     [ValidateRange(1, int.MaxValue)]
     public int Version { get; set; }
 
@@ -84,19 +98,26 @@ public sealed class PublishModelEndpointCommand : MlopsCmdlet
             var registry = new ModelRegistry(store);
             var target = $"endpoint '{Name}'";
             ModelVersion version;
-            if (ParameterSetName == ByRun)
+            var (runId, existing) = ParameterSetName switch
+            {
+                ByRun => (RunId, null),
+                ByVersion => (null, registry.GetVersion(ModelName!, Version)),
+                ByUri => (null, registry.Resolve(ModelUri)),
+                _ => FromInput(registry),
+            };
+            if (runId is not null)
             {
                 var model = ModelName ?? Name;
-                if (!ShouldProcess(target, $"Register the model of run {RunId} as a new version of '{model}' and deploy it"))
+                if (!ShouldProcess(target, $"Register the model of run {runId} as a new version of '{model}' and deploy it"))
                 {
                     return;
                 }
 
-                version = registry.RegisterRunModel(model, RunId);
+                version = registry.RegisterRunModel(model, runId);
             }
             else
             {
-                version = ParameterSetName == ByUri ? registry.Resolve(ModelUri) : registry.GetVersion(ModelName!, Version);
+                version = existing!;
                 if (!ShouldProcess(target, $"Deploy {version.Uri}"))
                 {
                     return;
@@ -118,5 +139,34 @@ public sealed class PublishModelEndpointCommand : MlopsCmdlet
             progress.Complete();
             WriteRecord(deployment);
         });
+    }
+
+    // A piped object: ModelName + Version (a ModelVersion, a Deployment), else RunId (a Run), else a model URI string.
+    private (string? RunId, ModelVersion? Version) FromInput(ModelRegistry registry)
+    {
+        var input = InputObject!;
+        if (input.BaseObject is string text)
+        {
+            return (null, registry.Resolve(text));
+        }
+
+        var modelName = input.Properties["ModelName"]?.Value?.ToString();
+        var versionValue = input.Properties["Version"]?.Value;
+        if (!string.IsNullOrEmpty(modelName) && versionValue is not null
+            && LanguagePrimitives.TryConvertTo(versionValue, System.Globalization.CultureInfo.InvariantCulture, out int number))
+        {
+            if (ModelName is not null && !string.Equals(ModelName, modelName, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"The piped version belongs to model '{modelName}', not -ModelName '{ModelName}'.");
+            }
+
+            return (null, registry.GetVersion(modelName, number));
+        }
+
+        var runId = input.Properties["RunId"]?.Value?.ToString();
+        return !string.IsNullOrEmpty(runId)
+            ? (runId, null)
+            : throw new ArgumentException(
+                "Pipe a Run (with a RunId), a ModelVersion (with ModelName and Version) or a model URI, or give -RunId, -ModelName and -Version, or -ModelUri.");
     }
 }

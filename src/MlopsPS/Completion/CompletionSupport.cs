@@ -5,62 +5,49 @@ using MlopsPS.Core.Store;
 namespace MlopsPS.Completion;
 
 /// <summary>
-/// Shared work of the name completers: find the store the command would use (its <c>-Store</c> argument, then
-/// $env:MLOPSPS_HOME, then ./mlops-store) without creating one, run one cheap name query, and turn the matches into
-/// quoted completion results.
+/// What every name completer shares: find the store from the command line, run one cheap lookup, match with a
+/// wildcard and quote names that need it. A completer never throws: no store or no catalog means no suggestions.
 /// </summary>
 internal static class CompletionSupport
 {
-    /// <summary>Names from <paramref name="query"/> that match what was typed so far, quoted where needed.</summary>
-    public static IEnumerable<CompletionResult> Complete(string wordToComplete, IDictionary fakeBoundParameters, Func<MlopsStore, IEnumerable<string>> query)
+    public static IEnumerable<CompletionResult> Complete(
+        string wordToComplete, IDictionary fakeBoundParameters, Func<MlopsStore, IEnumerable<string>> lookup)
     {
-        var store = TryOpenStore(fakeBoundParameters);
-        if (store is null)
-        {
-            return [];
-        }
-
-        var typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        var pattern = new WildcardPattern(typed + "*", WildcardOptions.IgnoreCase);
+        var quote = wordToComplete.Length > 0 && wordToComplete[0] is '\'' or '"' ? wordToComplete[0].ToString() : string.Empty;
+        var pattern = new WildcardPattern(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        IEnumerable<string> names;
         try
         {
-            return query(store)
-                .Where(pattern.IsMatch)
-                .Select(name => new CompletionResult(Quote(name), name, CompletionResultType.ParameterValue, name))
-                .ToArray();
+            var storeArgument = fakeBoundParameters["Store"] as string;
+            var (path, _) = StoreLocator.Resolve(storeArgument, CurrentLocation());
+            if (!File.Exists(Path.Combine(path, "catalog.db")))
+            {
+                return [];
+            }
+
+            names = lookup(MlopsStore.Open(path)).ToArray();
         }
         catch (Exception)
         {
-            // Completion never throws at the user (and this assembly must not name the engine's Sqlite types: they
-            // live in the engine's load context).
             return [];
         }
+
+        return names
+            .Where(pattern.IsMatch)
+            .Order(StringComparer.OrdinalIgnoreCase)
+            .Select(name =>
+            {
+                var needsQuotes = quote.Length > 0 || name.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or '`' or '@' or '#' or '(' or ')' or '{' or '}' or ',' or ';');
+                var text = needsQuotes ? "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'" : name;
+                return new CompletionResult(text, name, CompletionResultType.ParameterValue, name);
+            });
     }
 
-    private static MlopsStore? TryOpenStore(IDictionary fakeBoundParameters)
+    private static string CurrentLocation()
     {
-        var storeArgument = (fakeBoundParameters?["Store"] as string)?.Trim('\'', '"');
-        var current = Path.IsPathFullyQualified(storeArgument ?? string.Empty) ? Environment.CurrentDirectory : CurrentFileSystemLocation();
-        var (path, source) = StoreLocator.Resolve(storeArgument, current);
-        if (!File.Exists(Path.Combine(path, "catalog.db")))
-        {
-            return null;
-        }
-
-        try
-        {
-            return MlopsStore.Open(path, source);
-        }
-        catch (StoreException)
-        {
-            return null;
-        }
-    }
-
-    // A completer runs on the pipeline thread, where the session state is reached through a nested command, not
-    // through Runspace.SessionStateProxy (which refuses while a pipeline runs).
-    private static string CurrentFileSystemLocation()
-    {
+        // The session's location, which a completer is not handed. Runspace.SessionStateProxy refuses while the
+        // completion pipeline runs ("A pipeline is already running"), so ask through a nested command on the
+        // current runspace; the process directory is the fallback.
         try
         {
             using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
@@ -72,7 +59,4 @@ internal static class CompletionSupport
             return Environment.CurrentDirectory;
         }
     }
-
-    private static string Quote(string name) =>
-        name.Any(c => char.IsWhiteSpace(c) || "'\"`$(){}[];,&|@#<>".Contains(c)) ? "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'" : name;
 }

@@ -1,0 +1,14 @@
+namespace MlopsPS.Core.Tables;
+
+/// <summary>What a snapshot expiry removed, or would remove in a dry run.</summary>
+/// <param name="Table">The table.</param>
+/// <param name="ExpiredSnapshotIds">The snapshots removed from the catalog, oldest first.</param>
+/// <param name="DeletedFiles">Data files no remaining snapshot referenced (relative to the store).</param>
+/// <param name="DeletedBytes">Their total size.</param>
+/// <param name="DryRun">True when nothing was changed.</param>
+public sealed record ExpireResult(
+    string Table,
+    IReadOnlyList<long> ExpiredSnapshotIds,
+    IReadOnlyList<string> DeletedFiles,
+    long DeletedBytes,
+    bool DryRun);

@@ -1,0 +1,216 @@
+# The versioned-table cmdlets, against a real store in a temporary folder.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-MlopsTestModule
+}
+
+Describe 'New-Batch and the snapshot chain' {
+    BeforeAll {
+        $script:store = New-TestStore
+        $script:first = New-Batch -Table telco -Seed 1 -Store $store
+        $script:second = New-Batch -Table telco -Seed 2 -Rows 500 -Store $store
+    }
+
+    It 'creates the table with the first batch and appends the second on top of it' {
+        $first.Table | Should -Be 'telco'
+        $first.ParentId | Should -BeNullOrEmpty
+        $first.Summary.AddedRecords | Should -Be 1440
+        $second.ParentId | Should -Be $first.SnapshotId
+        $second.SequenceNumber | Should -Be 2
+        $second.Summary.TotalRecords | Should -Be 1940
+        $second.Operation | Should -Be 'append'
+        $second.CommittedAt.Kind | Should -Be 'Utc'
+        $second.Store | Should -Be $store
+    }
+
+    It 'remembers the dataset, so later batches need only the table' {
+        (Get-Table telco -Store $store).Dataset | Should -Be 'TelcoCellTowers'
+    }
+
+    It 'lists the snapshots oldest first in a compact table' {
+        $snapshots = Get-TableSnapshot telco -Store $store
+        $snapshots.SnapshotId | Should -Be @($first.SnapshotId, $second.SnapshotId)
+        $view = ($snapshots | Out-String -Width 200)
+        $view | Should -Match 'SnapshotId\s+ParentId'
+        $view | Should -Not -Match 'DataFiles'
+    }
+
+    It 'reads only the newest batch incrementally, and the whole table as of the first snapshot' {
+        @(Read-Table telco -FromSnapshot $first.SnapshotId -ToSnapshot $second.SnapshotId -Store $store).Count | Should -Be 500
+        @(Read-Table telco -AsOfSnapshot $first.SnapshotId -Store $store).Count | Should -Be 1440
+        @(Read-Table telco -Store $store).Count | Should -Be 1940
+    }
+
+    It 'projects columns and stops after -First rows' {
+        $rows = Read-Table telco -Columns iot_signal_1, cell_tower_failure -First 3 -Store $store
+        $rows.Count | Should -Be 3
+        $rows[0].PSObject.Properties.Name | Should -Be @('iot_signal_1', 'cell_tower_failure')
+    }
+
+    It 'gives the same rows for the same seed' {
+        $other = New-TestStore
+        New-Batch -Table again -Seed 1 -Rows 20 -Store $other | Out-Null
+        $a = Read-Table again -Store $other | ConvertTo-Json -Compress
+        $b = Read-Table telco -AsOfSnapshot $first.SnapshotId -First 20 -Store $store | ConvertTo-Json -Compress
+        $a | Should -Be $b
+    }
+
+    It 'processes every name piped into Get-Table, not only the first' {
+        New-Batch -Table other -Rows 10 -Store $store | Out-Null
+        New-Batch -Table third -Rows 10 -Store $store | Out-Null
+        ('telco', 'other', 'third' | Get-Table -Store $store).Name | Should -Be @('telco', 'other', 'third')
+    }
+
+    It 'completes table names' {
+        $result = TabExpansion2 -inputScript "Read-Table -Store '$store' -Table te" -cursorColumn ("Read-Table -Store '$store' -Table te").Length
+        $result.CompletionMatches.CompletionText | Should -Contain 'telco'
+    }
+
+    It 'appends a drifted batch of the other dataset' {
+        $cards = New-Batch -Table cards -Dataset CreditCardTransactions -Rows 200 -Seed 3 -Drift -DriftMagnitude 0.5 -Store $store
+        $cards.Summary.AddedRecords | Should -Be 200
+        (Read-Table cards -First 1 -Store $store).PSObject.Properties.Name | Should -Contain 'fraud_trx'
+    }
+
+    It 'changes nothing under -WhatIf' {
+        New-Batch -Table telco -WhatIf -Store $store
+        (Get-Table telco -Store $store).SnapshotCount | Should -Be 2
+    }
+}
+
+Describe 'New-Batch from files and objects' {
+    BeforeEach {
+        $script:store = New-TestStore
+        $script:folder = New-Item -ItemType Directory (New-TestStore -Name files)
+    }
+
+    It 'appends a CSV file, then piped objects, to one table' {
+        $csv = Join-Path $folder 'sensors.csv'
+        @(
+            [pscustomobject]@{ temperature = 21.5; vendor = 'acme'; failed = 0 }
+            [pscustomobject]@{ temperature = 35.0; vendor = 'globex'; failed = 1 }
+        ) | Export-Csv $csv
+        $fromFile = New-Batch -Table sensors -Path (Join-Path $folder '*.csv') -Store $store
+        $fromObjects = @(
+            [pscustomobject]@{ temperature = 19; vendor = 'acme'; failed = 0 }
+            @{ temperature = 40.5; vendor = 'initech'; failed = 1 }
+        ) | New-Batch -Table sensors -Store $store
+
+        $fromFile.Summary.AddedRecords | Should -Be 2
+        $fromObjects.Summary.AddedRecords | Should -Be 2
+        $fromObjects.ParentId | Should -Be $fromFile.SnapshotId
+        (Read-Table sensors -Store $store).vendor | Should -Be @('acme', 'globex', 'acme', 'initech')
+    }
+
+    It 'appends a Parquet file the table wrote, by literal path' {
+        New-Batch -Table source -Rows 100 -Seed 5 -Store $store | Out-Null
+        $file = Get-ChildItem (Join-Path $store 'tables') -Recurse -Filter *.parquet | Select-Object -First 1
+        $copy = $file | New-Batch -Table copy -Store $store
+        $copy.Summary.AddedRecords | Should -Be 100
+    }
+
+    It 'stops at a piped row that does not fit the table, names the column, and writes nothing' {
+        New-Batch -Table telco -Rows 10 -Store $store | Out-Null
+        $rows = { [pscustomobject]@{ id = 1; unexpected = 'x' } | New-Batch -Table telco -Store $store }
+        $rows | Should -Throw -ErrorId 'InvalidSourceData,MlopsPS.Commands.NewBatchCommand'
+        $error[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $error[0].Exception.Message | Should -Match 'unexpected'
+        (Get-Table telco -Store $store).SnapshotCount | Should -Be 1
+    }
+
+    It 'refuses a file whose schema does not fit, names the columns, and writes nothing' {
+        New-Batch -Table telco -Rows 10 -Store $store | Out-Null
+        New-Batch -Table cards -Dataset CreditCardTransactions -Rows 10 -Store $store | Out-Null
+        $cardsFile = Get-ChildItem (Join-Path $store 'tables/cards') -Recurse -Filter *.parquet | Select-Object -First 1
+        New-Batch -Table telco -LiteralPath $cardsFile.FullName -Store $store -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'SchemaMismatch,*'
+        $failure[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $failure[0].Exception.Message | Should -Match 'iot_signal_1'
+        (Get-Table telco -Store $store).SnapshotCount | Should -Be 1
+    }
+
+    It 'reports a malformed CSV as InvalidData and creates nothing' {
+        $bad = Join-Path $folder 'bad.csv'
+        Set-Content $bad "a,b`n1,2,3"
+        New-Batch -Table broken -LiteralPath $bad -Store $store -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        Get-Table -Store $store | Should -BeNullOrEmpty
+    }
+
+    It 'reports a missing file as ObjectNotFound' {
+        New-Batch -Table t -Path (Join-Path $folder 'none*.csv'), (Join-Path $folder 'missing.csv') -Store $store -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure.CategoryInfo.Category | Should -Contain 'ObjectNotFound'
+    }
+
+    It 'refuses invalid table names as InvalidArgument' -ForEach @(
+        @{ Name = '../escape' }, @{ Name = 'a/b' }, @{ Name = ' ' }, @{ Name = '..' }
+    ) {
+        New-Batch -Table $Name -Rows 5 -Store $store -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'InvalidTableName,*'
+        $failure[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Get-ChildItem (Join-Path $store 'tables') | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Unknown tables and snapshots' {
+    BeforeAll {
+        $script:store = New-TestStore
+        New-Batch -Table known -Rows 10 -Store $store | Out-Null
+    }
+
+    It '<Command> reports TableNotFound as ObjectNotFound' -ForEach @(
+        @{ Command = 'Read-Table' }, @{ Command = 'Get-TableSnapshot' }, @{ Command = 'Get-TableHistory' }, @{ Command = 'Get-Table' }
+    ) {
+        & $Command -Store $store 'unknown' -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'TableNotFound,*'
+        $failure[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'reports an unknown snapshot as SnapshotNotFound' {
+        Read-Table known -AsOfSnapshot 42 -Store $store -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'SnapshotNotFound,*'
+        $failure[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
+
+Describe 'Table maintenance' {
+    BeforeEach {
+        $script:store = New-TestStore
+        $script:s1 = New-Batch -Table t -Rows 50 -Seed 1 -Store $store
+        $script:s2 = New-Batch -Table t -Rows 50 -Seed 2 -Store $store
+    }
+
+    It 'rolls back only when confirmed, and records it in the history' {
+        Restore-TableSnapshot t $s1.SnapshotId -WhatIf -Store $store
+        (Get-Table t -Store $store).CurrentSnapshotId | Should -Be $s2.SnapshotId
+
+        $result = Restore-TableSnapshot t $s1.SnapshotId -Confirm:$false -Store $store
+        $result.PreviousSnapshotId | Should -Be $s2.SnapshotId
+        $result.CurrentSnapshotId | Should -Be $s1.SnapshotId
+        @(Read-Table t -Store $store).Count | Should -Be 50
+        $history = Get-TableHistory t -Store $store
+        ($history | Where-Object SnapshotId -EQ $s2.SnapshotId).IsCurrentAncestor | Should -BeFalse
+    }
+
+    It 'expires old snapshots and deletes the files nothing needs' {
+        Restore-TableSnapshot t $s1.SnapshotId -Confirm:$false -Store $store | Out-Null
+        $result = Remove-TableSnapshot t -OlderThan (Get-Date).AddMinutes(1) -Confirm:$false -Store $store
+        $result.ExpiredSnapshotIds | Should -Contain $s2.SnapshotId
+        $result.DeletedFiles.Count | Should -Be 1
+        @(Get-TableSnapshot t -Store $store).SnapshotId | Should -Be @($s1.SnapshotId)
+        @(Read-Table t -Store $store).Count | Should -Be 50
+    }
+
+    It 'lists orphan files under -WhatIf and removes them when confirmed' {
+        $orphan = Join-Path $store 'tables/t/left-over.parquet.tmp'
+        Set-Content $orphan 'partial'
+        (Get-Item $orphan).LastWriteTime = (Get-Date).AddDays(-4)
+
+        Remove-TableOrphanFile t -WhatIf -Store $store
+        Test-Path $orphan | Should -BeTrue
+        $result = Remove-TableOrphanFile t -Confirm:$false -Store $store
+        $result.Files.Count | Should -Be 1
+        Test-Path $orphan | Should -BeFalse
+        @(Read-Table t -Store $store).Count | Should -Be 100
+    }
+}
