@@ -1074,8 +1074,8 @@ public sealed class JobCatalog
                 if (id == self)
                 {
                     throw new InvalidJobDefinitionException(
-                        $"Job '{selfName}' cannot depend on '{parent.Name}': that would make a cycle ({string.Join(" -> ", path.Select(p => $"'{p}'"))} -> '{selfName}' -> ...). " +
-                        "A job's chain must end.");
+                        $"Job '{selfName}' cannot depend on '{parent.Name}': that would make a cycle ('{selfName}' -> {string.Join(" -> ", path.Select(p => $"'{p}'"))}, " +
+                        "each depending on the next). A job's chain must end.");
                 }
 
                 current = connection.Scalar("SELECT parent_job_id FROM jobs WHERE job_id = $id;", ("$id", id)) as long?;
