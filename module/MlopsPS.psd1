@@ -31,6 +31,18 @@
         'Register-Model'
         'Set-ModelAlias'
         'Remove-ModelAlias'
+        'Register-MlopsJob'
+        'Get-MlopsJob'
+        'Set-MlopsJob'
+        'Unregister-MlopsJob'
+        'Start-MlopsJob'
+        'Get-MlopsJobRun'
+        'Get-MlopsJobRunLog'
+        'Wait-MlopsJobRun'
+        'Stop-MlopsJobRun'
+        'Start-MlopsScheduler'
+        'Stop-MlopsScheduler'
+        'Get-MlopsScheduler'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

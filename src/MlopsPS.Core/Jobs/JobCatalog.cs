@@ -530,6 +530,16 @@ public sealed class JobCatalog
         return new ClaimResult(ClaimOutcome.Claimed, ReadRun(connection, runId)!, job, null);
     }
 
+    /// <summary>The run a queued run waits for (another run of its job, running or queued ahead of it), or null.</summary>
+    internal long? RunAhead(long runId)
+    {
+        using var connection = _store.OpenConnection();
+        return connection.Scalar(
+            "SELECT o.run_id FROM job_runs r JOIN job_runs o ON o.job_id = r.job_id AND o.run_id <> r.run_id " +
+            "WHERE r.run_id = $run AND (o.status = 'running' OR (o.status = 'queued' AND o.run_id < r.run_id)) ORDER BY o.run_id LIMIT 1;",
+            ("$run", runId)) as long?;
+    }
+
     /// <summary>Records the job's process. False when the run was stopped meanwhile (the caller then kills the process).</summary>
     internal bool RecordProcess(long runId, ProcessIdentity process)
     {

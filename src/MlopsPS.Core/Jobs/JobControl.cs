@@ -33,8 +33,8 @@ public sealed class JobControl
 
     /// <summary>
     /// Queues a manual run of <paramref name="jobName"/> and starts a detached runner for it (and its chain), then
-    /// returns as soon as the runner has reported in: the run is queued (waiting for an earlier run of the job) or
-    /// running. The chain goes on when the calling process exits.
+    /// returns as soon as the runner has started the run, or has reported in and the run waits for an earlier run of
+    /// the job (queued). The chain goes on when the calling process exits.
     /// </summary>
     public JobRun Start(string jobName)
     {
@@ -44,7 +44,7 @@ public sealed class JobControl
         return Launch(run, runtime);
     }
 
-    /// <summary>Starts the runner of a queued run and waits for it to report in (or fails the run saying why not).</summary>
+    /// <summary>Starts the runner of a queued run and waits for it to take the run up (or fails the run saying why not).</summary>
     internal JobRun Launch(JobRun run, JobRuntime runtime)
     {
         var log = Path.Combine(RunnerLogsDirectory, $"runner-{run.RunId}.log");
@@ -64,8 +64,9 @@ public sealed class JobControl
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed < CheckInTimeout)
             {
+                // Done when the runner has started the run, or has reported in and the run waits its turn.
                 var current = Catalog.GetRun(run.RunId);
-                if (current.RunnerProcessId is not null || current.IsFinished)
+                if (current.Status != JobRunStatus.Queued || (current.RunnerProcessId is not null && Catalog.RunAhead(run.RunId) is not null))
                 {
                     return current;
                 }
