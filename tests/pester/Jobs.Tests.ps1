@@ -293,3 +293,22 @@ Describe 'Job definitions through the cmdlets' {
         $completions.CompletionText | Should -Be @("'New Batch'")
     }
 }
+
+Describe 'demo/Register-LabJobs.ps1' {
+    It 'creates the lab''s three jobs as a chain, and brings them back to it when run again' {
+        $store = New-TestStore
+        $script = Join-Path $PSScriptRoot '../../demo/Register-LabJobs.ps1'
+        $jobs = & $script -Store $store
+        $jobs.Name | Should -Be @('New Batch', 'Retrain XGBoost', 'API Redeployment')
+        $jobs.Schedule.Kind | Should -Be @('Manual', 'Dependent', 'Dependent')
+        $jobs.Parent | Should -Be @($null, 'New Batch', 'Retrain XGBoost')
+        $jobs[0].Script.Text | Should -Be "New-Batch -Table 'telco'"
+        $jobs[2].Script.Text | Should -Be "Get-ExperimentRun -Experiment 'xgb-telco' -Latest | Publish-ModelEndpoint -Name 'celltower'"
+        $jobs[1].Timeout | Should -Be ([TimeSpan]'00:30:00')
+
+        Set-MlopsJob 'API Redeployment' -Manual -Store $store | Out-Null
+        $again = & $script -Store $store
+        $again.Parent | Should -Be @($null, 'New Batch', 'Retrain XGBoost')
+        (Get-MlopsJob -Store $store).Count | Should -Be 3
+    }
+}
