@@ -46,10 +46,12 @@ public sealed class RegisterMlopsJobCommand : MlopsCmdlet
     [ValidateNotNullOrEmpty]
     public string? Cron { get; set; }
 
-    /// <summary>Kill a run that takes longer (a number is seconds).</summary>
+    /// <summary>Kill a run that takes longer (a number is seconds; 0 is no limit).</summary>
     [Parameter]
     [SecondsToTimeSpan]
-    public TimeSpan? Timeout { get; set; }
+    public TimeSpan Timeout { get; set; }
+
+    private TimeSpan? BoundTimeout => MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? Timeout : null;
 
     /// <summary>Environment variables of the job's process.</summary>
     [Parameter]
@@ -77,7 +79,7 @@ public sealed class RegisterMlopsJobCommand : MlopsCmdlet
                     ? JobScript.File(ResolveFile(FilePath!), ArgumentList is null ? null : string.Join(' ', ArgumentList))
                     : JobScript.Inline(JobCmdletSupport.ScriptText(ScriptBlock!)),
                 Schedule = JobCmdletSupport.Schedule(Parent, Cron, manual: false) ?? JobSchedule.Manual,
-                Timeout = Timeout,
+                Timeout = BoundTimeout == TimeSpan.Zero ? null : BoundTimeout,
                 Environment = Environment is null ? null : JobCmdletSupport.Environment(Environment),
                 WorkingDirectory = WorkingDirectory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkingDirectory),
                 Description = Description,

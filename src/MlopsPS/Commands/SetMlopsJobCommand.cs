@@ -58,7 +58,9 @@ public sealed class SetMlopsJobCommand : MlopsCmdlet
     /// <summary>A new timeout (a number is seconds); 0 removes it.</summary>
     [Parameter]
     [SecondsToTimeSpan]
-    public TimeSpan? Timeout { get; set; }
+    public TimeSpan Timeout { get; set; }
+
+    private TimeSpan? BoundTimeout => MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? Timeout : null;
 
     /// <summary>The job's environment variables, replacing the old ones; an empty table removes them.</summary>
     [Parameter]
@@ -88,7 +90,7 @@ public sealed class SetMlopsJobCommand : MlopsCmdlet
                     _ => null,
                 },
                 Schedule = JobCmdletSupport.Schedule(Parent, Cron, Manual),
-                Timeout = Timeout,
+                Timeout = BoundTimeout,
                 Environment = Environment is null ? null : JobCmdletSupport.Environment(Environment),
                 WorkingDirectory = WorkingDirectory is null or "" ? WorkingDirectory : SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkingDirectory),
                 Description = Description,

@@ -29,7 +29,9 @@ public sealed class StartMlopsJobCommand : MlopsCmdlet
     /// <summary>With -Wait: stop waiting after this long (a number is seconds); the chain goes on.</summary>
     [Parameter]
     [SecondsToTimeSpan]
-    public TimeSpan? Timeout { get; set; }
+    public TimeSpan Timeout { get; set; }
+
+    private TimeSpan? BoundTimeout => MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? Timeout : null;
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -56,7 +58,7 @@ public sealed class StartMlopsJobCommand : MlopsCmdlet
                 IReadOnlyList<JobRun> chain;
                 try
                 {
-                    chain = control.WaitForChain(run.RunId, Timeout, progress, _stopping.Token);
+                    chain = control.WaitForChain(run.RunId, BoundTimeout, progress, _stopping.Token);
                 }
                 finally
                 {

@@ -26,7 +26,9 @@ public sealed class WaitMlopsJobRunCommand : MlopsCmdlet
     /// <summary>Stop waiting after this long (a number is seconds); the runs go on.</summary>
     [Parameter]
     [SecondsToTimeSpan]
-    public TimeSpan? Timeout { get; set; }
+    public TimeSpan Timeout { get; set; }
+
+    private TimeSpan? BoundTimeout => MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? Timeout : null;
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -42,8 +44,8 @@ public sealed class WaitMlopsJobRunCommand : MlopsCmdlet
                 try
                 {
                     runs = Chain
-                        ? control.WaitForChain(id, Timeout, progress, _stopping.Token)
-                        : [control.Wait(id, Timeout, progress, _stopping.Token)];
+                        ? control.WaitForChain(id, BoundTimeout, progress, _stopping.Token)
+                        : [control.Wait(id, BoundTimeout, progress, _stopping.Token)];
                 }
                 finally
                 {

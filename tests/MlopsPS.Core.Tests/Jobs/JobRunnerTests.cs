@@ -82,6 +82,13 @@ public sealed class JobRunnerTests : IDisposable
         Assert.Null(ended.ExitCode);
         Assert.Contains("timeout of 1.0 s", ended.Error);
         var grandchild = int.Parse(File.ReadAllText(Trace).Trim(), CultureInfo.InvariantCulture);
+        // SIGKILL is delivered asynchronously: give the grandchild a moment to be gone.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (IsAlive(grandchild) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(50);
+        }
+
         Assert.False(IsAlive(grandchild));
         Assert.Contains(_catalog.ReadLog(run.RunId), l => l.Contains("timeout", StringComparison.Ordinal));
     }
