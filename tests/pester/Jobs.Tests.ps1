@@ -209,6 +209,8 @@ Describe 'The cron scheduler' {
     }
     AfterAll {
         Stop-MlopsScheduler -Store $store -Confirm:$false -WarningAction Ignore | Out-Null
+        # Leave no runner behind to find its store deleted.
+        Get-MlopsJobRun -Status Queued, Running -Store $store | Stop-MlopsJobRun -Confirm:$false | Out-Null
     }
 
     It 'starts a detached scheduler process, and only one per store' {

@@ -442,9 +442,11 @@ public sealed class JobCatalog
     /// <summary>
     /// Queues the run of a cron tick and records the tick as fired, in one transaction that first checks the tick
     /// is newer than the last fired one and the schedule is still the one the scheduler read: a tick never fires
-    /// twice, even with two schedulers. Returns null when the tick had fired (or the schedule changed).
+    /// twice, even with two schedulers. When a run of the job is still queued (not started), the tick is coalesced
+    /// into it instead of queueing another, so a job slower than its schedule never piles up runs. Returns the new
+    /// run, or null with the run it was coalesced into (or nothing, when the tick had fired or the schedule changed).
     /// </summary>
-    internal JobRun? EnqueueScheduled(CronJobState job, DateTimeOffset tick, DateTimeOffset? firstMissedTick)
+    internal (JobRun? Run, long? CoalescedInto) EnqueueScheduled(CronJobState job, DateTimeOffset tick, DateTimeOffset? firstMissedTick)
     {
         var tickMs = tick.ToUnixTimeMilliseconds();
         using var connection = _store.OpenConnection();
@@ -455,7 +457,14 @@ public sealed class JobCatalog
             ("$tick", tickMs), ("$id", job.JobId), ("$cron", job.Cron));
         if (fired == 0)
         {
-            return null;
+            return (null, null);
+        }
+
+        if (connection.Scalar(
+            "SELECT run_id FROM job_runs WHERE job_id = $id AND status = 'queued' ORDER BY run_id LIMIT 1;", ("$id", job.JobId)) is long waiting)
+        {
+            transaction.Commit();
+            return (null, waiting);
         }
 
         var text = $"schedule '{job.Cron}' at {tick.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}";
@@ -466,7 +475,7 @@ public sealed class JobCatalog
 
         var runId = InsertRun(connection, job.JobId, job.Name, JobTriggerKind.Schedule, text, null, null, tickMs, null);
         transaction.Commit();
-        return ReadRun(connection, runId)!;
+        return (ReadRun(connection, runId)!, null);
     }
 
     /// <summary>Records the runner process of a queued run. False when the run is no longer queued.</summary>
@@ -530,13 +539,17 @@ public sealed class JobCatalog
         return new ClaimResult(ClaimOutcome.Claimed, ReadRun(connection, runId)!, job, null);
     }
 
-    /// <summary>The run a queued run waits for (another run of its job, running or queued ahead of it), or null.</summary>
+    /// <summary>
+    /// The run a queued run waits for (another run of its job, running or queued ahead of it), or null: a cheap
+    /// read, so that a waiting runner takes the write lock only when its turn may have come.
+    /// </summary>
     internal long? RunAhead(long runId)
     {
         using var connection = _store.OpenConnection();
         return connection.Scalar(
             "SELECT o.run_id FROM job_runs r JOIN job_runs o ON o.job_id = r.job_id AND o.run_id <> r.run_id " +
-            "WHERE r.run_id = $run AND (o.status = 'running' OR (o.status = 'queued' AND o.run_id < r.run_id)) ORDER BY o.run_id LIMIT 1;",
+            "WHERE r.run_id = $run AND r.status = 'queued' " +
+            "AND (o.status = 'running' OR (o.status = 'queued' AND o.run_id < r.run_id)) ORDER BY o.run_id LIMIT 1;",
             ("$run", runId)) as long?;
     }
 

@@ -119,9 +119,18 @@ public sealed class JobRunner
     private ClaimResult WaitForTurn(long runId, CancellationToken cancellationToken)
     {
         string? waitingFor = null;
-        while (true)
+        for (var attempt = 0; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+
+            // While another run is ahead, only read; try the claim (a write, which also reconciles dead runners and
+            // sees a stop) when the way looks clear, and every tenth poll regardless.
+            if (attempt > 0 && attempt % 10 != 0 && _catalog.RunAhead(runId) is not null)
+            {
+                cancellationToken.WaitHandle.WaitOne(_poll);
+                continue;
+            }
+
             var claim = _catalog.TryClaim(runId, _self);
             if (claim.Outcome != ClaimOutcome.Busy)
             {

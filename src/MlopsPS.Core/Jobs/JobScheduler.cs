@@ -4,7 +4,9 @@ namespace MlopsPS.Core.Jobs;
 /// Fires cron jobs when a tick is due: the loop of the scheduler process (<c>MlopsPS.JobRunner.dll scheduler</c>).
 /// A tick is due when it is at or before now and newer than the job's last fired tick (or than the moment its cron
 /// schedule was set). All the ticks a job missed while no scheduler ran are coalesced into one run for the newest of
-/// them, and the tick is recorded in the same transaction that queues the run, so a tick never runs twice.
+/// them, and the tick is recorded in the same transaction that queues the run, so a tick never runs twice. A tick
+/// that falls while a run of the job is still queued is coalesced into that run: a job slower than its schedule
+/// has at most one run waiting.
 /// Time comes from a <see cref="TimeProvider"/>, so tests move the clock instead of waiting.
 /// </summary>
 public sealed class JobScheduler
@@ -52,9 +54,14 @@ public sealed class JobScheduler
                 continue;
             }
 
-            var run = _catalog.EnqueueScheduled(job, latest, cron.NextTick(baseline));
+            var (run, coalescedInto) = _catalog.EnqueueScheduled(job, latest, cron.NextTick(baseline));
             if (run is null)
             {
+                if (coalescedInto is long waiting)
+                {
+                    _log($"job '{job.Name}': tick {latest:u} coalesced into run {waiting}, still queued");
+                }
+
                 continue;
             }
 

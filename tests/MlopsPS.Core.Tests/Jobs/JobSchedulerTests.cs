@@ -23,6 +23,16 @@ public sealed class JobSchedulerTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    /// <summary>Plays the runner: every queued run starts and succeeds, so the next tick queues a new run.</summary>
+    private void RunQueued()
+    {
+        foreach (var run in _catalog.ListRuns(new JobRunQuery { Statuses = [JobRunStatus.Queued] }))
+        {
+            Assert.Equal(ClaimOutcome.Claimed, _catalog.TryClaim(run.RunId, Common.ProcessIdentity.Current).Outcome);
+            _catalog.Finish(run.RunId, JobRunStatus.Succeeded, 0, null, Common.ProcessIdentity.Current);
+        }
+    }
+
     [Fact]
     public void Tick_FiresAJobWhenItsTickIsDue_AndNotBefore()
     {
@@ -48,6 +58,7 @@ public sealed class JobSchedulerTests : IDisposable
         var other = new JobScheduler(new JobCatalog(_temp.Store, _clock), _launched.Add, _clock);
 
         Assert.Single(_scheduler.Tick());
+        RunQueued();
         Assert.Empty(_scheduler.Tick());
         Assert.Empty(other.Tick());
         _clock.Advance(TimeSpan.FromSeconds(58));
@@ -64,6 +75,7 @@ public sealed class JobSchedulerTests : IDisposable
         _catalog.Register(Shell("every minute", "true", JobSchedule.OnCron("* * * * *")));
         _clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Single(_scheduler.Tick());
+        RunQueued();
 
         // Down for ten minutes and a half: ten ticks missed.
         _clock.Advance(TimeSpan.FromMinutes(10.5));
@@ -94,6 +106,7 @@ public sealed class JobSchedulerTests : IDisposable
         {
             _clock.Advance(TimeSpan.FromSeconds(1));
             fired.AddRange(_scheduler.Tick());
+            RunQueued();
         }
 
         Assert.Equal(5, fired.Count);
@@ -111,6 +124,33 @@ public sealed class JobSchedulerTests : IDisposable
         Assert.Empty(_scheduler.Tick());
         _clock.Advance(TimeSpan.FromMinutes(30));
         Assert.Equal(s_noon.AddHours(2).UtcDateTime, Assert.Single(_scheduler.Tick()).ScheduledTick);
+    }
+
+    [Fact]
+    public void Tick_CoalescesATickIntoARunOfTheJobThatIsStillQueued_SoASlowJobNeverPilesUpRuns()
+    {
+        _catalog.Register(Shell("every 2 s", "true", JobSchedule.OnCron("*/2 * * * * *")));
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        var first = Assert.Single(_scheduler.Tick());
+        _catalog.TryClaim(first.RunId, Common.ProcessIdentity.Current);
+
+        // The first still runs: one more run waits, and later ticks join it.
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        var waiting = Assert.Single(_scheduler.Tick());
+        for (var i = 0; i < 3; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(2));
+            Assert.Empty(_scheduler.Tick());
+        }
+
+        Assert.Equal([waiting.RunId, first.RunId], _catalog.ListRuns().Select(r => r.RunId));
+
+        // Once it has started, the next tick queues again; the ticks it absorbed never fire later.
+        _catalog.Finish(first.RunId, JobRunStatus.Succeeded, 0, null, Common.ProcessIdentity.Current);
+        _catalog.TryClaim(waiting.RunId, Common.ProcessIdentity.Current);
+        Assert.Empty(_scheduler.Tick());
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Single(_scheduler.Tick());
     }
 
     [Fact]
