@@ -112,15 +112,14 @@ public sealed class JobControl
         {
             var runs = chain ? Catalog.GetChain(runId) : [Catalog.GetRun(runId)];
             var finished = runs.Count(r => r.IsFinished);
-            var failed = runs.Any(r => r.IsFinished && r.Status != JobRunStatus.Succeeded);
-
-            // A failure ends the chain early: count what will never run as done.
-            var total = Math.Max(runs.Count, failed && finished == runs.Count ? runs.Count : expected);
-            progress?.Report(new JobWaitProgress(runs, finished, total, runs.FirstOrDefault(r => !r.IsFinished)));
             if (finished == runs.Count)
             {
+                progress?.Report(new JobWaitProgress(runs, finished, runs.Count, null));
                 return runs;
             }
+
+            // The chain's length as its jobs are defined now; a failure may end it sooner.
+            progress?.Report(new JobWaitProgress(runs, finished, Math.Max(runs.Count, expected), runs.FirstOrDefault(r => !r.IsFinished)));
 
             if (timeout is TimeSpan limit && clock.Elapsed >= limit)
             {
