@@ -32,7 +32,10 @@ param(
     [string] $PesterPath,
 
     # demo: leave the endpoints it started running.
-    [switch] $KeepEndpoints
+    [switch] $KeepEndpoints,
+
+    # bench: run only the benchmark sections whose names match (e.g. '10-*').
+    [string] $BenchSection
 )
 
 $ErrorActionPreference = 'Stop'
@@ -194,7 +197,9 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     $bench = Join-Path $RepoRoot 'bench/Invoke-Benchmarks.ps1'
-    Invoke-Native dotnet pwsh -NoProfile -NonInteractive -File $bench -ModulePath (Join-Path $ModuleDir 'MlopsPS.psd1') -RepoRoot $RepoRoot
+    $benchArgs = @('-ModulePath', (Join-Path $ModuleDir 'MlopsPS.psd1'), '-RepoRoot', $RepoRoot)
+    if ($BenchSection) { $benchArgs += @('-Section', $BenchSection) }
+    Invoke-Native dotnet pwsh -NoProfile -NonInteractive -File $bench @benchArgs
 }
 
 Push-Location $RepoRoot

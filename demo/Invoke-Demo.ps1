@@ -15,31 +15,51 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath -Force
+if ($env:CI -or [Console]::IsOutputRedirected) { $PSStyle.OutputRendering = 'PlainText' }
 
 function Write-Section([string] $Title) {
     Write-Host ''
     Write-Host "### $Title" -ForegroundColor Yellow
 }
 
+function Show {
+    # Prints objects with their default view, wide enough that the columns are not cut.
+    param([Parameter(ValueFromPipeline)] $InputObject, [switch] $List)
+    begin { $items = [System.Collections.Generic.List[object]]::new() }
+    process { $items.Add($InputObject) }
+    end {
+        $formatted = if ($List) { $items | Format-List } else { $items | Format-Table -AutoSize }
+        $formatted | Out-String -Width 220 | Write-Host
+    }
+}
+
 if (Test-Path $StorePath) { Remove-Item $StorePath -Recurse -Force }
 $env:MLOPSPS_HOME = $StorePath
 
 Write-Section 'The store'
-Get-MlopsStore | Format-List | Out-Host
+Get-MlopsStore | Show -List
 
 Write-Section 'New Batch: two synthetic batches of telco cell-tower events'
 $first = New-Batch -Table telco -Seed 1
 $second = New-Batch -Table telco -Seed 2
-$first, $second | Format-Table | Out-Host
+$first, $second | Show
 
 Write-Section 'The table and its snapshots (Iceberg "snapshots" metadata table)'
-Get-Table telco | Format-Table | Out-Host
-Get-TableSnapshot telco | Format-Table | Out-Host
+Get-Table telco | Show
+Get-TableSnapshot telco | Show
 
 Write-Section "Incremental read: only the newest batch, snapshots ($($second.ParentId), $($second.SnapshotId)]"
 $newest = Read-Table telco -FromSnapshot $second.ParentId -ToSnapshot $second.SnapshotId
-"{0} rows in the newest batch; {1} in the whole table" -f $newest.Count, (Get-Table telco).TotalRecords | Out-Host
-$newest | Select-Object -First 5 | Format-Table | Out-Host
+"{0} rows in the newest batch; {1} in the whole table" -f $newest.Count, (Get-Table telco).TotalRecords | Write-Host
+$newest | Select-Object -First 5 | Show
 
 Write-Section 'Time travel: the table as of the first snapshot'
-"{0} rows as of snapshot {1}" -f @(Read-Table telco -AsOfSnapshot $first.SnapshotId).Count, $first.SnapshotId | Out-Host
+"{0} rows as of snapshot {1}" -f @(Read-Table telco -AsOfSnapshot $first.SnapshotId).Count, $first.SnapshotId | Write-Host
+
+Write-Section 'Retrain XGBoost: the newest batch, tracked as an experiment run'
+$run = $second | Invoke-Retrain
+$run | Show
+"Lineage tags: " + (($run.Tags.GetEnumerator() | Where-Object Key -Like 'iceberg_*' | ForEach-Object { "$($_.Key)=$($_.Value)" }) -join ', ') + ", row_count=$($run.Tags['row_count'])" | Write-Host
+$run.Metrics.GetEnumerator() | Where-Object Key -NotLike 'eval_*' | Sort-Object Key |
+    Select-Object Key, @{ Label = 'Value'; Expression = { '{0:N4}' -f $_.Value } } | Show
+Get-ExperimentRunArtifact -RunId $run.RunId | Show

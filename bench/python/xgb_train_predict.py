@@ -47,10 +47,13 @@ def generate(rows: int, data_path: str, labels_path: str, seed: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", required=True, help="float32 .npy matrix, rows x features")
-    parser.add_argument("--labels", required=True, help="float32 .npy vector of 0/1 labels")
+    parser.add_argument("--labels", help="float32 .npy vector of 0/1 labels (needed unless --model is given)")
     parser.add_argument("--generate", type=int, metavar="ROWS", help="write synthetic --data/--labels and exit")
     parser.add_argument("--seed", type=int, default=0, help="seed for --generate")
     parser.add_argument("--predict-data", help="float32 .npy matrix to predict (default: --data)")
+    parser.add_argument("--eval-data", help="float32 .npy matrix evaluated after every round, as Invoke-Retrain's test split")
+    parser.add_argument("--eval-labels", help="float32 .npy labels of --eval-data")
+    parser.add_argument("--model", help="load this model instead of training (only the predictions are timed)")
     parser.add_argument("--params", default="{}", help="JSON object of booster parameters overriding the defaults")
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--nthread", type=int, default=0, help="0 = all cores")
@@ -69,21 +72,33 @@ def main() -> None:
     if args.nthread > 0:
         params["nthread"] = args.nthread
 
-    x = np.load(args.data)
-    y = np.load(args.labels)
-    x = np.ascontiguousarray(x, dtype=np.float32)
-
-    start = time.perf_counter()
-    dtrain = xgb.DMatrix(x, label=y, missing=np.nan, nthread=args.nthread or -1)
-    dmatrix_seconds = time.perf_counter() - start
-    booster = xgb.train(params, dtrain, num_boost_round=args.rounds)
-    train_seconds = time.perf_counter() - start
-    del dtrain
+    x = np.ascontiguousarray(np.load(args.data), dtype=np.float32)
+    dmatrix_seconds = train_seconds = 0.0
+    if args.model:
+        booster = xgb.Booster(model_file=args.model)
+        booster.set_param({"nthread": args.nthread} if args.nthread > 0 else {})
+    else:
+        y = np.load(args.labels)
+        evals = []
+        if args.eval_data:
+            dtest = xgb.DMatrix(np.ascontiguousarray(np.load(args.eval_data), dtype=np.float32),
+                                label=np.load(args.eval_labels), missing=np.nan, nthread=args.nthread or -1)
+            evals = [(dtest, "test")]
+        start = time.perf_counter()
+        dtrain = xgb.DMatrix(x, label=y, missing=np.nan, nthread=args.nthread or -1)
+        dmatrix_seconds = time.perf_counter() - start
+        booster = xgb.train(params, dtrain, num_boost_round=args.rounds, evals=evals, verbose_eval=False)
+        train_seconds = time.perf_counter() - start
+        del dtrain
 
     rows = np.ascontiguousarray(np.load(args.predict_data or args.data), dtype=np.float32)
-    start = time.perf_counter()
-    predictions = booster.predict(xgb.DMatrix(rows, missing=np.nan, nthread=args.nthread or -1))
-    predict_seconds = time.perf_counter() - start
+    names = booster.feature_names  # a model trained by MlopsPS carries its feature names
+    booster.predict(xgb.DMatrix(rows[:1000], missing=np.nan, feature_names=names))  # warm-up, as the C# side does
+    predict_seconds = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        predictions = booster.predict(xgb.DMatrix(rows, missing=np.nan, nthread=args.nthread or -1, feature_names=names))
+        predict_seconds = min(predict_seconds, time.perf_counter() - start)
 
     start = time.perf_counter()
     inplace = booster.inplace_predict(rows, missing=np.nan)

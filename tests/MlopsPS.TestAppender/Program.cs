@@ -17,7 +17,7 @@ var table = args[2];
 if (mode == "hang")
 {
     var rows = Int(args[3]);
-    catalog.Append(table, HangAfterFirst(TestRows.Batch(writer: 99, batch: 0, rows, seed: 1)));
+    catalog.Append(table, HangAfterFirst(TestRows.Batch(writer: 99, batch: 0, rows, seed: 1), Path.Combine(store.TablesDirectory, table)));
     return 1;
 }
 
@@ -53,9 +53,18 @@ return 0;
 
 static int Int(string value) => int.Parse(value, CultureInfo.InvariantCulture);
 
-static IEnumerable<ColumnBatch> HangAfterFirst(ColumnBatch first)
+static IEnumerable<ColumnBatch> HangAfterFirst(ColumnBatch first, string tableFolder)
 {
     yield return first;
+
+    // The append reads batches ahead on another thread: wait until the first row group is in the temporary file,
+    // so that "HANGING" means the append is really in the middle of its write.
+    var deadline = DateTime.UtcNow.AddMinutes(1);
+    while (DateTime.UtcNow < deadline && !Directory.EnumerateFiles(tableFolder, "*.parquet.tmp").Any(f => new FileInfo(f).Length > 0))
+    {
+        Thread.Sleep(20);
+    }
+
     Console.WriteLine("HANGING");
     Console.Out.Flush();
     Thread.Sleep(Timeout.Infinite);

@@ -71,7 +71,7 @@ public sealed class Retrainer
             using var model = trainer.Train(trainX, trainY, testX, testY, trainingProgress, cancellationToken);
 
             progress?.Report(new RetrainProgress(RetrainStage.Evaluating));
-            var metrics = BinaryClassificationMetrics.Compute(testY, model.PredictProbabilities(testX));
+            var metrics = BinaryClassificationMetrics.Compute(testY, model.EvalPredictions ?? model.PredictProbabilities(testX));
             var evalKey = "eval_" + (model.EvalMetric ?? "logloss");
             tracking.LogMetrics(run.RunId, metrics.ToDictionary().Select(m => (m.Key, m.Value, 0L))
                 .Concat(model.EvalHistory.Select(p => (evalKey, p.Value, (long)p.Step))));

@@ -12,7 +12,7 @@ namespace MlopsPS.Core.Tables;
 /// </summary>
 internal static class SnapshotCommit
 {
-    public static (TableRow Table, SnapshotRow Snapshot, IReadOnlyList<string> DataFiles) Run(
+    public static (TableRow Table, SnapshotRow Snapshot) Run(
         SqliteConnection connection, string tableName, TableSchema fileSchema, string? dataset, bool overwrite, WrittenDataFile? file)
     {
         var table = CatalogQueries.FindTable(connection, tableName);
@@ -93,7 +93,8 @@ internal static class SnapshotCommit
         connection.Execute(
             "INSERT INTO snapshot_log (table_id, made_current_at_us, snapshot_id) VALUES ($table, $now, $snapshot);",
             ("$table", tableId), ("$now", nowUs), ("$snapshot", snapshotId));
-        var files = CatalogQueries.VisibleFiles(connection, snapshotId).Select(f => f.Path).ToArray();
-        return (table, new SnapshotRow(snapshotId, parentId, sequence, nowUs, operation, summary), files);
+        // The new snapshot's file list is loaded only if someone asks for it: listing it here would cost in
+        // proportion to the table's history on every append.
+        return (table, new SnapshotRow(snapshotId, parentId, sequence, nowUs, operation, summary));
     }
 }

@@ -1,3 +1,4 @@
+using MlopsPS.Core.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using MlopsPS.Core.Store;
@@ -67,7 +68,8 @@ public sealed class TableCatalog
         }
 
         var tableName = existing?.Name ?? name;
-        using var enumerator = batches.GetEnumerator();
+        // The next batch is generated or parsed on another thread while this one is compressed and written.
+        using var enumerator = Prefetch.Ahead(batches, depth: 1, cancellationToken).GetEnumerator();
         var batch = Next(enumerator);
         var schema = existing?.Schema ?? batch?.Schema ?? throw new InvalidTableArgumentException(
             nameof(batches), $"Table '{tableName}' does not exist yet; its first append needs at least one batch to fix its schema.");
@@ -92,7 +94,7 @@ public sealed class TableCatalog
             file = writer.Complete(cancellationToken);
         }
 
-        (TableRow Table, SnapshotRow Snapshot, IReadOnlyList<string> DataFiles) committed;
+        (TableRow Table, SnapshotRow Snapshot) committed;
         try
         {
             committed = CatalogTransaction.Run(
@@ -110,7 +112,7 @@ public sealed class TableCatalog
         }
 
         progress?.Report(new AppendProgress(committed.Table.Name, file?.RecordCount ?? 0, totalRows, Committed: true));
-        return ToSnapshot(committed.Table, committed.Snapshot, committed.DataFiles);
+        return ToSnapshot(committed.Table, committed.Snapshot);
     }
 
     /// <summary>The tables whose names match <paramref name="namePattern"/> (<c>*</c> and <c>?</c>; all when null), by name.</summary>
@@ -172,7 +174,7 @@ public sealed class TableCatalog
         return Read(connection =>
         {
             var row = CatalogQueries.RequireTable(connection, name);
-            return WithFiles(connection, row, CatalogQueries.RequireSnapshot(connection, row, snapshotId));
+            return ToSnapshot(row, CatalogQueries.RequireSnapshot(connection, row, snapshotId));
         });
     }
 
@@ -183,7 +185,7 @@ public sealed class TableCatalog
         return Read(connection =>
         {
             var row = CatalogQueries.RequireTable(connection, name);
-            return WithFiles(connection, row, CatalogQueries.RequireSnapshot(connection, row, row.CurrentSnapshotId));
+            return ToSnapshot(row, CatalogQueries.RequireSnapshot(connection, row, row.CurrentSnapshotId));
         });
     }
 
@@ -198,7 +200,7 @@ public sealed class TableCatalog
         return Read(connection =>
         {
             var row = CatalogQueries.RequireTable(connection, name);
-            return WithFiles(connection, row, SnapshotAsOf(connection, row, TableTime.ToUtc(timestamp)));
+            return ToSnapshot(row, SnapshotAsOf(connection, row, TableTime.ToUtc(timestamp)));
         });
     }
 
@@ -402,10 +404,10 @@ public sealed class TableCatalog
             table.Dataset);
     }
 
-    private Snapshot WithFiles(SqliteConnection connection, TableRow table, SnapshotRow snapshot) =>
-        ToSnapshot(table, snapshot, CatalogQueries.VisibleFiles(connection, snapshot.SnapshotId).Select(f => f.Path).ToArray());
-
-    /// <summary>A snapshot; without <paramref name="files"/> its file list is loaded on first use (scans).</summary>
+    /// <summary>
+    /// A snapshot; without <paramref name="files"/> its file list is loaded on first use, so handing out a
+    /// snapshot costs the same whatever the table's history.
+    /// </summary>
     private Snapshot ToSnapshot(TableRow table, SnapshotRow snapshot, IReadOnlyList<string>? files = null) => new(
         table.Name,
         snapshot.SnapshotId,

@@ -89,6 +89,12 @@ public sealed class TrainedModel : IDisposable
     /// Empty for a loaded model or training without an evaluation set.</summary>
     public IReadOnlyList<EvalPoint> EvalHistory { get; }
 
+    /// <summary>
+    /// The probabilities the final model gives the evaluation rows, taken from libxgboost's prediction cache at the
+    /// end of training (so they cost nothing); null when the model was not trained with an evaluation set.
+    /// </summary>
+    public float[]? EvalPredictions { get; private init; }
+
     /// <summary>libxgboost threads (<c>nthread</c>) for a prediction of more than <see cref="SmallBatchRows"/> rows.</summary>
     public int PredictThreads { get; }
 
@@ -187,13 +193,24 @@ public sealed class TrainedModel : IDisposable
         _batchBooster.Dispose();
     }
 
+    /// <summary>
+    /// Predicts the rows of a DMatrix the booster was trained or evaluated with: libxgboost answers from its
+    /// prediction cache instead of walking the trees again.
+    /// </summary>
+    internal static float[] PredictCached(SafeBoosterHandle booster, SafeDMatrixHandle matrix, int rows)
+    {
+        Check(XGBoosterPredictFromDMatrix(booster, matrix, s_valueConfig, out var shape, out var dimensions, out var result));
+        return CopyResult(shape, dimensions, result, rows);
+    }
+
     internal static TrainedModel FromJson(
         ReadOnlySpan<byte> json,
         IReadOnlyList<string>? featureNames,
         string? evalMetric,
         IReadOnlyList<EvalPoint> evalHistory,
         double? fallbackBestScore,
-        int predictThreads)
+        int predictThreads,
+        float[]? evalPredictions = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(predictThreads);
         XGBoostLibrary.EnsureLoaded();
@@ -217,7 +234,10 @@ public sealed class TrainedModel : IDisposable
             double? bestScore = double.TryParse(GetAttribute(booster, "best_score"), NumberStyles.Float, CultureInfo.InvariantCulture, out var score)
                 ? score
                 : fallbackBestScore;
-            return new TrainedModel(booster, batchBooster, names, rounds, bestIteration, bestScore, evalMetric, evalHistory, threads);
+            return new TrainedModel(booster, batchBooster, names, rounds, bestIteration, bestScore, evalMetric, evalHistory, threads)
+            {
+                EvalPredictions = evalPredictions,
+            };
         }
         catch
         {
@@ -262,6 +282,9 @@ public sealed class TrainedModel : IDisposable
         Check(XGBoosterGetAttr(booster, key, out var value, out var success));
         return success != 0 ? ReadUtf8(value) : null;
     }
+
+    private static readonly string s_valueConfig =
+        $$"""{"type":{{ValueType}},"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false}""";
 
     private static readonly string s_contributionConfig =
         $$"""{"type":{{ContributionType}},"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false}""";

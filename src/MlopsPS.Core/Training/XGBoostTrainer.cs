@@ -145,12 +145,17 @@ public sealed class XGBoostTrainer
                 Check(XGBoosterSetAttr(booster, "best_score", b.Value.ToString("R", CultureInfo.InvariantCulture)));
             }
 
+            // The evaluation rows' final probabilities come from the prediction cache the eval rounds kept up to
+            // date, so scoring the test split costs nothing more (after early stopping the trimmed booster
+            // predicts them afresh).
+            var evalPredictions = deval is null ? null : TrainedModel.PredictCached(booster, deval, eval!.Rows);
+
             // The model is reloaded from its own JSON: the result carries no training state and predicts
             // exactly like the file it saves.
             var json = TrainedModel.SaveToBuffer(booster);
             // Without early stopping the last round is the model, so its score is the best score.
             double? lastScore = history.Count > 0 ? history[^1].Value : null;
-            return TrainedModel.FromJson(json, train.ColumnNames, metric, history.AsReadOnly(), lastScore, PredictThreads);
+            return TrainedModel.FromJson(json, train.ColumnNames, metric, history.AsReadOnly(), lastScore, PredictThreads, evalPredictions);
         }
         finally
         {

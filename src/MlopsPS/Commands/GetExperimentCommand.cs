@@ -21,22 +21,6 @@ public sealed class GetExperimentCommand : MlopsCmdlet
     protected override void ProcessRecord()
     {
         var tracking = new TrackingStore(OpenStore());
-        foreach (var name in Name ?? ["*"])
-        {
-            Try(name, () =>
-            {
-                if (WildcardPattern.ContainsWildcardCharacters(name))
-                {
-                    foreach (var experiment in tracking.ListExperiments(name))
-                    {
-                        WriteRecord(experiment);
-                    }
-                }
-                else
-                {
-                    WriteRecord(tracking.GetExperiment(name));
-                }
-            });
-        }
+        WriteNamed(Name, pattern => tracking.ListExperiments(pattern), tracking.GetExperiment);
     }
 }

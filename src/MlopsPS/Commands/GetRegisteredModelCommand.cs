@@ -21,22 +21,6 @@ public sealed class GetRegisteredModelCommand : MlopsCmdlet
     protected override void ProcessRecord()
     {
         var registry = new ModelRegistry(OpenStore());
-        foreach (var name in Name ?? ["*"])
-        {
-            Try(name, () =>
-            {
-                if (WildcardPattern.ContainsWildcardCharacters(name))
-                {
-                    foreach (var model in registry.ListModels(name))
-                    {
-                        WriteRecord(model);
-                    }
-                }
-                else
-                {
-                    WriteRecord(registry.GetModel(name));
-                }
-            });
-        }
+        WriteNamed(Name, pattern => registry.ListModels(pattern), registry.GetModel);
     }
 }

@@ -21,22 +21,6 @@ public sealed class GetTableCommand : MlopsCmdlet
     protected override void ProcessRecord()
     {
         var catalog = new TableCatalog(OpenStore());
-        foreach (var name in Name ?? ["*"])
-        {
-            Try(name, () =>
-            {
-                if (WildcardPattern.ContainsWildcardCharacters(name))
-                {
-                    foreach (var table in catalog.ListTables(name))
-                    {
-                        WriteRecord(table);
-                    }
-                }
-                else
-                {
-                    WriteRecord(catalog.GetTable(name));
-                }
-            });
-        }
+        WriteNamed(Name, pattern => catalog.ListTables(pattern), catalog.GetTable);
     }
 }

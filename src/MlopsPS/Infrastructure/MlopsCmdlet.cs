@@ -75,6 +75,32 @@ public abstract class MlopsCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>
+    /// Writes what each of <paramref name="names"/> names (all items when null): a wildcard pattern lists the
+    /// matches, which may be none; a plain name gets the one item, or an ObjectNotFound error.
+    /// </summary>
+    protected void WriteNamed<T>(IEnumerable<string>? names, Func<string, IEnumerable<T>> list, Func<string, T> get)
+        where T : notnull
+    {
+        foreach (var name in names ?? ["*"])
+        {
+            Try(name, () =>
+            {
+                if (WildcardPattern.ContainsWildcardCharacters(name))
+                {
+                    foreach (var item in list(name))
+                    {
+                        WriteRecord(item);
+                    }
+                }
+                else
+                {
+                    WriteRecord(get(name));
+                }
+            });
+        }
+    }
+
     private string ResolveStorePath(string path) =>
         SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 

@@ -117,8 +117,25 @@ public class AppendTests
         {
             yield return SampleRows.Batch(0, 2500);
             yield return SampleRows.Batch(2500, 700);
-            bytesOnDiskWhenLastBatchWasRequested = Directory.GetFiles(temp.TableFolder("t"), "*.tmp").Sum(f => new FileInfo(f).Length);
+
+            // The append reads one batch ahead on another thread: give the writer time to put the earlier rows
+            // on disk. An append that held every batch before writing would never get there.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            do
+            {
+                bytesOnDiskWhenLastBatchWasRequested = Directory.Exists(temp.TableFolder("t"))
+                    ? Directory.GetFiles(temp.TableFolder("t"), "*.tmp").Sum(f => new FileInfo(f).Length)
+                    : 0;
+            }
+            while (bytesOnDiskWhenLastBatchWasRequested == 0 && DateTime.UtcNow < deadline && Sleep());
+
             yield return SampleRows.Batch(3200, 3000);
+        }
+
+        static bool Sleep()
+        {
+            Thread.Sleep(10);
+            return true;
         }
 
         catalog.Append("t", Batches());

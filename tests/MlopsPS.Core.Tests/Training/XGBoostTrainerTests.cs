@@ -94,6 +94,23 @@ public class XGBoostTrainerTests
         Assert.Equal(ours, model.EvalHistory[^1].Value, precision: 5);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(3)]
+    public void Train_WithEvalSet_HandsBackTheEvalRowsPredictions_EqualToPredictingThemAgain(int? earlyStopping)
+    {
+        var (features, labels) = SyntheticData.Signal(400, seed: 11);
+        var (evalX, evalY) = SyntheticData.Signal(200, seed: 12);
+        var trainer = new XGBoostTrainer(SyntheticData.SmallTrainer(rounds: 30).Parameters, 30, earlyStopping);
+
+        using var model = trainer.Train(features, labels, evalX, evalY);
+
+        var again = model.PredictProbabilities(evalX);
+        Assert.NotNull(model.EvalPredictions);
+        Assert.Equal(again.Length, model.EvalPredictions!.Length);
+        Assert.All(again.Zip(model.EvalPredictions), pair => Assert.Equal(pair.First, pair.Second, 6));
+    }
+
     [Fact]
     public void Train_ReportsProgressOncePerRoundWithEvalMetric()
     {

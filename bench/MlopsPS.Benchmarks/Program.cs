@@ -1,0 +1,16 @@
+// The engine-side halves of MlopsPS's benchmarks. bench/Invoke-Benchmarks.ps1 runs each subcommand beside its
+// anchor and prints the ratio; every subcommand prints one JSON object.
+using System.Text.Json;
+using MlopsPS.Benchmarks;
+
+var command = args.FirstOrDefault();
+var options = Arguments.Parse(args.Skip(1));
+object result = command switch
+{
+    "parquet-anchor" => ParquetAnchor.Run(options.Int("--rows"), options.Text("--out")),
+    "newest-batch-read" => NewestBatchRead.Run(options.Int("--snapshots"), options.Text("--dir"), options.Int("--reads", 200)),
+    "export-split" => TrainingExport.Run(options.Text("--store"), options.Text("--table"), options.Text("--out"), options.Int("--seed", 42), options.Double("--test-fraction", 0.3)),
+    "predict" => PredictTiming.Run(options.Text("--model"), options.Text("--data"), options.Int("--repeat", 3)),
+    _ => throw new ArgumentException("usage: MlopsPS.Benchmarks parquet-anchor|newest-batch-read|export-split|predict [--options]"),
+};
+Console.WriteLine(JsonSerializer.Serialize(result));
