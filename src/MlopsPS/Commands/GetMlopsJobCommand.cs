@@ -22,22 +22,6 @@ public sealed class GetMlopsJobCommand : MlopsCmdlet
     protected override void ProcessRecord()
     {
         var catalog = new JobCatalog(OpenStore());
-        foreach (var name in Name ?? ["*"])
-        {
-            Try(name, () =>
-            {
-                if (WildcardPattern.ContainsWildcardCharacters(name))
-                {
-                    foreach (var job in catalog.List(name))
-                    {
-                        WriteRecord(job);
-                    }
-                }
-                else
-                {
-                    WriteRecord(catalog.Get(name));
-                }
-            });
-        }
+        WriteNamed(Name, pattern => catalog.List(pattern), catalog.Get);
     }
 }
