@@ -125,6 +125,10 @@ function Invoke-Build {
     $hostProject = Join-Path $RepoRoot 'src/MlopsPS.ScoringHost'
     Invoke-Native dotnet publish $hostProject -c $Configuration -o (Join-Path $ModuleDir 'host') --no-build --nologo --verbosity quiet
 
+    # The detached job runner and cron scheduler (dotnet runner/MlopsPS.JobRunner.dll), started by Start-MlopsJob.
+    $runnerProject = Join-Path $RepoRoot 'src/MlopsPS.JobRunner'
+    Invoke-Native dotnet publish $runnerProject -c $Configuration -o (Join-Path $ModuleDir 'runner') --no-build --nologo --verbosity quiet
+
     Copy-Item (Join-Path $RepoRoot 'module/*') $ModuleDir -Recurse
     $manifest = Join-Path $ModuleDir 'MlopsPS.psd1'
     $version = Get-ProjectVersion

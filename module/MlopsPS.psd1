@@ -38,6 +38,18 @@
         'Get-ModelEndpointLog'
         'Get-ModelDeployment'
         'Invoke-ModelEndpoint'
+        'Register-MlopsJob'
+        'Get-MlopsJob'
+        'Set-MlopsJob'
+        'Unregister-MlopsJob'
+        'Start-MlopsJob'
+        'Get-MlopsJobRun'
+        'Get-MlopsJobRunLog'
+        'Wait-MlopsJobRun'
+        'Stop-MlopsJobRun'
+        'Start-MlopsScheduler'
+        'Stop-MlopsScheduler'
+        'Get-MlopsScheduler'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
