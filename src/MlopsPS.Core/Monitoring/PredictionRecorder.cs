@@ -36,6 +36,7 @@ public sealed class PredictionRecorder : IDisposable
     private long _written;
     private long _dropped;
     private long _failed;
+    private long _batches;
     private volatile bool _enabled;
     private int _disposed;
 
@@ -71,6 +72,9 @@ public sealed class PredictionRecorder : IDisposable
 
     /// <summary>Predictions lost because the store refused their batch.</summary>
     public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Transactions written so far (each holds one or more requests' predictions).</summary>
+    public long Batches => Interlocked.Read(ref _batches);
 
     /// <summary>Predictions waiting to be written.</summary>
     public long QueuedRows => Interlocked.Read(ref _queuedRows);
@@ -117,7 +121,7 @@ public sealed class PredictionRecorder : IDisposable
             return;
         }
 
-        _log($"prediction log: {Written} predictions written, {Dropped} dropped (queue full), {Failed} lost to store errors");
+        _log($"prediction log: {Written} predictions written in {Batches} transactions, {Dropped} dropped (queue full), {Failed} lost to store errors");
         _stopping.Dispose();
     }
 
@@ -170,6 +174,7 @@ public sealed class PredictionRecorder : IDisposable
         {
             writer ??= new PredictionLogWriter(_store);
             Interlocked.Add(ref _written, writer.Write(batches));
+            Interlocked.Increment(ref _batches);
         }
         catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException or UnauthorizedAccessException)
         {
