@@ -48,6 +48,25 @@ public sealed class PredictionRecorderTests : IDisposable
     }
 
     [Fact]
+    public void ARequestOfManyRows_IsWrittenWhole_EachRowWithItsOwnIdInputsAndAnswer()
+    {
+        // 70 rows: two statements of 32 rows, then 6 one by one; every row's values differ.
+        var probabilities = Enumerable.Range(0, 70).Select(i => i / 70f).ToArray();
+        var request = Request(Source(), 1_700_000_000_000, 5000, probabilities);
+
+        Log(_temp.Store, request);
+
+        var logged = new PredictionLog(_temp.Store).List();
+        Assert.Equal(Enumerable.Range(0, 70).Select(i => PredictionIds.ForRow(request.RequestId, i)), logged.Select(p => p.PredictionId));
+        for (var i = 0; i < 70; i++)
+        {
+            Assert.Equal(Enumerable.Range(0, 4).Select(c => (double?)((0.5f * i) + c)), logged[i].Inputs.Values);
+            Assert.Equal((double)probabilities[i], logged[i].Probability);
+            Assert.Equal(i >= 35 ? "1" : "0", logged[i].Prediction);
+        }
+    }
+
+    [Fact]
     public void ABusyStream_IsWrittenInFewTransactions_NotOnePerRequest()
     {
         var source = Source();
