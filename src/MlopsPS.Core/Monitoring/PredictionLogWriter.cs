@@ -31,6 +31,11 @@ internal sealed class PredictionLogWriter : IDisposable
     private readonly sqlite3_stmt _many;
     private readonly sqlite3_stmt _one;
     private readonly Dictionary<PredictionSource, Utf8Source> _sources = new(ReferenceEqualityComparer.Instance);
+
+    // The source whose names each row slot of each statement holds: bindings outlive sqlite3_reset, so the columns
+    // that are the same for every prediction of a deployed model are bound again only when the model changes.
+    private readonly Utf8Source?[] _manyBound = new Utf8Source?[RowsPerStatement];
+    private readonly Utf8Source?[] _oneBound = new Utf8Source?[1];
     private byte[] _json = new byte[256];
 
     public PredictionLogWriter(MlopsStore store)
@@ -64,7 +69,7 @@ internal sealed class PredictionLogWriter : IDisposable
             for (var row = 0; row < batch.Rows; row++)
             {
                 PredictionIds.SetRow(id, tail, row);
-                Bind(_many, filled, source, batch, row, id);
+                Bind(_many, _manyBound, filled, source, batch, row, id);
                 if (++filled == RowsPerStatement)
                 {
                     written += Run(_many);
@@ -109,7 +114,7 @@ internal sealed class PredictionLogWriter : IDisposable
             for (var row = skip; row < batch.Rows; row++)
             {
                 PredictionIds.SetRow(id, tail, row);
-                Bind(_one, 0, source, batch, row, id);
+                Bind(_one, _oneBound, 0, source, batch, row, id);
                 written += Run(_one);
             }
 
@@ -119,16 +124,22 @@ internal sealed class PredictionLogWriter : IDisposable
         return written;
     }
 
-    private void Bind(sqlite3_stmt statement, int slot, Utf8Source source, PredictionBatch batch, int row, ReadOnlySpan<byte> id)
+    private void Bind(sqlite3_stmt statement, Utf8Source?[] bound, int slot, Utf8Source source, PredictionBatch batch, int row, ReadOnlySpan<byte> id)
     {
         var at = (slot * ColumnsPerRow) + 1;
         var probability = batch.Probabilities[row];
         var schema = batch.Source.Schema;
         Check(raw.sqlite3_bind_text(statement, at, id));
-        Check(raw.sqlite3_bind_text(statement, at + 1, source.EndpointName));
-        Check(raw.sqlite3_bind_text(statement, at + 2, source.DeploymentId));
-        Check(raw.sqlite3_bind_text(statement, at + 3, source.ModelName));
-        Check(raw.sqlite3_bind_int64(statement, at + 4, batch.Source.ModelVersion));
+        if (!ReferenceEquals(bound[slot], source))
+        {
+            bound[slot] = null;
+            Check(raw.sqlite3_bind_text(statement, at + 1, source.EndpointName));
+            Check(raw.sqlite3_bind_text(statement, at + 2, source.DeploymentId));
+            Check(raw.sqlite3_bind_text(statement, at + 3, source.ModelName));
+            Check(raw.sqlite3_bind_int64(statement, at + 4, source.ModelVersion));
+            bound[slot] = source;
+        }
+
         Check(raw.sqlite3_bind_int64(statement, at + 5, batch.PredictedAtMs));
         Check(raw.sqlite3_bind_text(statement, at + 6, InputsJson(source, batch.Values, row)));
         Check(raw.sqlite3_bind_text(statement, at + 7, source.Labels[probability >= schema.Threshold ? 1 : 0]));
@@ -243,6 +254,8 @@ internal sealed class PredictionLogWriter : IDisposable
         public byte[] DeploymentId { get; } = Encoding.UTF8.GetBytes(source.DeploymentId);
 
         public byte[] ModelName { get; } = Encoding.UTF8.GetBytes(source.ModelName);
+
+        public int ModelVersion { get; } = source.ModelVersion;
 
         public byte[][] Labels { get; } = source.Schema.ClassLabels.Select(Encoding.UTF8.GetBytes).ToArray();
 

@@ -15,7 +15,7 @@ namespace MlopsPS.Core.Monitoring;
 /// </param>
 /// <param name="End">The window's end (UTC).</param>
 /// <param name="Predictions">Predictions made in the window (the lab's request count: one per scored row).</param>
-/// <param name="Requests">HTTP requests that carried them (a request of many rows counts once).</param>
+/// <param name="Requests">HTTP requests that carried them (a request of many rows counts once; one cut by a count window, in both).</param>
 /// <param name="LatencyP50Ms">Median request latency over the window's predictions, milliseconds (nearest rank).</param>
 /// <param name="LatencyP95Ms">95th percentile, milliseconds.</param>
 /// <param name="LatencyP99Ms">99th percentile, milliseconds.</param>

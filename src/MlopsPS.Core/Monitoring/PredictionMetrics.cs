@@ -141,7 +141,8 @@ public sealed class PredictionMetrics
     private sealed class WindowState(string endpoint, string model, int version, string positive)
     {
         private readonly List<long> _latencies = [];
-        private readonly HashSet<string> _requests = new(StringComparer.Ordinal);
+        private string? _lastId;
+        private long _requests;
         private long _first;
         private long _last;
         private long _labelled;
@@ -163,8 +164,14 @@ public sealed class PredictionMetrics
 
             _last = at;
             _latencies.Add(latencyUs);
-            // The rows of one request share their id but for its last 8 hex digits.
-            _requests.Add(predictionId.Length > 8 ? predictionId[..^8] : predictionId);
+            // The rows of one request share their id but for its last 8 hex digits, and come one after the other
+            // (same time, ids in order): a request begins where that prefix changes.
+            if (_lastId is null || !SameRequest(_lastId, predictionId))
+            {
+                _requests++;
+            }
+
+            _lastId = predictionId;
             if (label is null)
             {
                 return;
@@ -210,14 +217,18 @@ public sealed class PredictionMetrics
                 UnixTime.ToDateTime(windowStart ?? _first),
                 UnixTime.ToDateTime(windowEnd ?? _last),
                 _latencies.Count,
-                _requests.Count,
+                _requests,
                 Percentile(0.50), Percentile(0.95), Percentile(0.99),
                 _labelled, accuracy, precision, recall, f1, positive);
             _latencies.Clear();
-            _requests.Clear();
+            _requests = 0;
+            _lastId = null;
             _labelled = _correct = _truePositive = _falsePositive = _falseNegative = 0;
             return window;
         }
+
+        private static bool SameRequest(string a, string b) =>
+            a.Length == b.Length && a.Length > 8 && a.AsSpan(0, a.Length - 8).SequenceEqual(b.AsSpan(0, b.Length - 8));
 
         // Nearest rank: the smallest latency with at least p of the window's predictions at or below it.
         private double Percentile(double p)

@@ -15,6 +15,9 @@ namespace MlopsPS.Core.Monitoring;
 /// predictions), writes it, and then gathers for <see cref="PredictionRecorderOptions.FlushInterval"/> before the next
 /// write unless a full batch is already waiting. A quiet endpoint's prediction is in the store a moment after its
 /// answer; a busy one writes a few thousand predictions per transaction about ten times a second.</para>
+/// <para>Share of the machine: after each transaction the writer rests in proportion to how long it took, so that it
+/// is busy at most <see cref="PredictionRecorderOptions.MaxBusyFraction"/> of the time (a third of one core by default);
+/// a busy one-row endpoint needs well under that.</para>
 /// <para>Back-pressure: none. When more than <see cref="PredictionRecorderOptions.MaxQueuedRows"/> predictions are
 /// waiting (the disk or the store's write lock is slower than the traffic), a request's predictions are dropped, not
 /// waited for: serving matters more than its log. Drops are counted (<see cref="Dropped"/>) and logged at most every
@@ -143,7 +146,9 @@ public sealed class PredictionRecorder : IDisposable
                     rows += batch.Rows;
                 }
 
+                var began = Stopwatch.GetTimestamp();
                 Write(ref writer, pending, rows);
+                var busy = Stopwatch.GetElapsedTime(began);
                 pending.Clear();
                 Interlocked.Add(ref _queuedRows, -rows);
 
@@ -155,10 +160,18 @@ public sealed class PredictionRecorder : IDisposable
                     lastReport = Stopwatch.GetTimestamp();
                 }
 
-                // Gather for the next batch, unless a full one is waiting or the host is stopping.
-                if (rows < _options.MaxBatchRows && !_stopping.IsSet)
+                // Rest: within the writer's share of a core, and gathering for the next batch unless a full one is
+                // waiting. At shutdown, no rest: what is queued is written at once.
+                var rest = rows < _options.MaxBatchRows ? _options.FlushInterval : TimeSpan.Zero;
+                if (_options.MaxBusyFraction < 1)
                 {
-                    _stopping.Wait(_options.FlushInterval);
+                    var share = Math.Clamp(_options.MaxBusyFraction, 0.01, 1);
+                    rest = TimeSpan.FromTicks(Math.Max(rest.Ticks, (long)(busy.Ticks * (1 - share) / share)));
+                }
+
+                if (rest > TimeSpan.Zero && !_stopping.IsSet)
+                {
+                    _stopping.Wait(rest);
                 }
             }
         }

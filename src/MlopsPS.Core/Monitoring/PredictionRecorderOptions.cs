@@ -18,6 +18,14 @@ public sealed record PredictionRecorderOptions
     /// </summary>
     public int MaxQueuedRows { get; init; } = 1_000_000;
 
+    /// <summary>
+    /// The largest share of its time the writer spends writing (default 0.3): after a transaction that took t, it
+    /// rests at least t x (1 - share) / share. This keeps the log to about a third of one core when the traffic is
+    /// more than the store can take (a stream of large batches), so that serving keeps the rest; what does not fit is
+    /// dropped and counted. 1 lets the writer run flat out.
+    /// </summary>
+    public double MaxBusyFraction { get; init; } = 0.3;
+
     /// <summary>How often the count of dropped predictions is logged while drops happen; default 10 seconds.</summary>
     public TimeSpan DropReportInterval { get; init; } = TimeSpan.FromSeconds(10);
 }
