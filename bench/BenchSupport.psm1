@@ -26,6 +26,47 @@ function Invoke-Python {
     ($output | Select-Object -Last 1) | ConvertFrom-Json
 }
 
+function Invoke-Wrk {
+    # wrk against a POST route: a 3-second warm-up, then the measured run. Returns requests/s, p50 and p99 in ms, the
+    # count of non-2xx answers, and the requests answered in both runs (warm-up included).
+    param(
+        [Parameter(Mandatory)][string] $Url,
+        [Parameter(Mandatory)][string] $Body,
+        [Parameter(Mandatory)][int] $Connections,
+        [Parameter(Mandatory)][string] $WorkDir,
+        [int] $Threads = 2,
+        [int] $Seconds = 10
+    )
+    $script = Join-Path $WorkDir 'post.lua'
+    @'
+local f = io.open(os.getenv("MLOPSPS_BENCH_BODY"), "rb")
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/json"
+'@ | Set-Content $script
+    $env:MLOPSPS_BENCH_BODY = $Body
+    $common = @('--threads', "$Threads", '--connections', "$Connections", '--script', $script)
+    $warm = (& wrk @common --duration '3s' $Url) -join "`n"
+    $text = (& wrk @common --duration "$($Seconds)s" --latency $Url) -join "`n"
+    if ($LASTEXITCODE -ne 0) { throw "wrk failed on $Url`n$text" }
+    $ms = {
+        param($value)
+        if ($value -match '^([\d.]+)(us|ms|s)$') { [double]$Matches[1] * @{ us = 0.001; ms = 1; s = 1000 }[$Matches[2]] }
+    }
+    $answered = {
+        param($output)
+        [long]([regex]::Match($output, '(\d+) requests in').Groups[1].Value)
+    }
+    [pscustomobject]@{
+        RequestsPerSecond = [double]([regex]::Match($text, 'Requests/sec:\s+([\d.]+)').Groups[1].Value)
+        P50 = & $ms ([regex]::Match($text, '(?m)^\s+50%\s+(\S+)').Groups[1].Value)
+        P99 = & $ms ([regex]::Match($text, '(?m)^\s+99%\s+(\S+)').Groups[1].Value)
+        Errors = if ($text -match 'Non-2xx or 3xx responses:\s+(\d+)') { [int]$Matches[1] } else { 0 }
+        Requests = (& $answered $warm) + (& $answered $text)
+    }
+}
+
 function Get-Median([double[]] $Values) {
     $sorted = $Values | Sort-Object
     $sorted[[int][math]::Floor($sorted.Count / 2)]
@@ -56,4 +97,4 @@ function New-BenchResult {
     [pscustomobject]$result
 }
 
-Export-ModuleMember -Function Invoke-Pwsh, Invoke-BenchTool, Invoke-Python, Get-Median, New-BenchResult
+Export-ModuleMember -Function Invoke-Pwsh, Invoke-BenchTool, Invoke-Python, Invoke-Wrk, Get-Median, New-BenchResult

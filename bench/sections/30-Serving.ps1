@@ -7,33 +7,6 @@ $store = Join-Path $WorkDir 'serving'
 $bodies = New-Item -ItemType Directory (Join-Path $WorkDir 'serving-bodies') -Force
 $pythonServer = $null
 
-function Invoke-Wrk([string] $Url, [string] $Body, [int] $Connections, [int] $Threads = 2, [int] $Seconds = 10) {
-    # A warm-up, then the measured run; requests/s, p50 and p99 in ms, and the count of non-2xx answers.
-    $script = Join-Path $WorkDir 'post.lua'
-    @'
-local f = io.open(os.getenv("MLOPSPS_BENCH_BODY"), "rb")
-wrk.method = "POST"
-wrk.body = f:read("*a")
-f:close()
-wrk.headers["Content-Type"] = "application/json"
-'@ | Set-Content $script
-    $env:MLOPSPS_BENCH_BODY = $Body
-    $common = @('--threads', "$Threads", '--connections', "$Connections", '--script', $script)
-    & wrk @common --duration '3s' $Url | Out-Null
-    $text = (& wrk @common --duration "$($Seconds)s" --latency $Url) -join "`n"
-    if ($LASTEXITCODE -ne 0) { throw "wrk failed on $Url`n$text" }
-    $ms = {
-        param($value)
-        if ($value -match '^([\d.]+)(us|ms|s)$') { [double]$Matches[1] * @{ us = 0.001; ms = 1; s = 1000 }[$Matches[2]] }
-    }
-    [pscustomobject]@{
-        RequestsPerSecond = [double]([regex]::Match($text, 'Requests/sec:\s+([\d.]+)').Groups[1].Value)
-        P50 = & $ms ([regex]::Match($text, '(?m)^\s+50%\s+(\S+)').Groups[1].Value)
-        P99 = & $ms ([regex]::Match($text, '(?m)^\s+99%\s+(\S+)').Groups[1].Value)
-        Errors = if ($text -match 'Non-2xx or 3xx responses:\s+(\d+)') { [int]$Matches[1] } else { 0 }
-    }
-}
-
 try {
     if (-not (Get-Command wrk -ErrorAction Ignore)) { throw 'wrk is missing: apt-get install wrk' }
 
@@ -81,14 +54,14 @@ try {
         try { Invoke-RestMethod "http://127.0.0.1:$port/ping" -TimeoutSec 2 | Out-Null; break }
         catch { if ((Get-Date) -gt $deadline) { throw 'The FastAPI server did not start.' } Start-Sleep -Milliseconds 200 }
     }
-    $pyOne = Invoke-Wrk "http://127.0.0.1:$port/invocations" $single 16
-    $pyBatch = Invoke-Wrk "http://127.0.0.1:$port/invocations" $batch 2 -Threads 1
+    $pyOne = Invoke-Wrk "http://127.0.0.1:$port/invocations" $single 16 -WorkDir $WorkDir
+    $pyBatch = Invoke-Wrk "http://127.0.0.1:$port/invocations" $batch 2 -WorkDir $WorkDir -Threads 1
     Stop-Process -Id $pythonServer.Id
     $pythonServer = $null
 
-    $constant = Invoke-Wrk "$url/_bench/constant" $single 16
-    $ours = Invoke-Wrk "$url/invocations" $single 16
-    $oursBatch = Invoke-Wrk "$url/invocations" $batch 2 -Threads 1
+    $constant = Invoke-Wrk "$url/_bench/constant" $single 16 -WorkDir $WorkDir
+    $ours = Invoke-Wrk "$url/invocations" $single 16 -WorkDir $WorkDir
+    $oursBatch = Invoke-Wrk "$url/invocations" $batch 2 -WorkDir $WorkDir -Threads 1
     if ($ours.Errors + $oursBatch.Errors -gt 0) { throw "$($ours.Errors + $oursBatch.Errors) scoring requests failed." }
 
     New-BenchResult -Benchmark 'Serving: one-row /invocations, 16 connections' -Ours $ours.RequestsPerSecond -Anchor $pyOne.RequestsPerSecond `
