@@ -29,6 +29,7 @@ public sealed class InvokeModelEndpointCommand : MlopsCmdlet, IDisposable
     private readonly List<PSObject> _batch = [];
     private ScoringClient? _client;
     private IReadOnlyList<string> _columns = [];
+    private string? _storeRoot;
     private CmdletProgress<long>? _progress;
     private long _scored;
 
@@ -81,6 +82,8 @@ public sealed class InvokeModelEndpointCommand : MlopsCmdlet, IDisposable
                 }
 
                 baseUri = new Uri(endpoint.Url);
+                // The predictions are in this store's log: scored objects carry it to Add-GroundTruth and Get-PredictionLineage.
+                _storeRoot = OpenStore().Root;
             }
 
             _client = new ScoringClient(baseUri!, ServingCmdletSupport.Plain(ApiKey), TimeSpan.FromSeconds(TimeoutSec));
@@ -153,7 +156,13 @@ public sealed class InvokeModelEndpointCommand : MlopsCmdlet, IDisposable
             var result = _client.Score(_columns, values.ToArray(), rows.Count, probabilities: true, explain: Explain);
             for (var i = 0; i < rows.Count; i++)
             {
-                WriteObject(ToPrediction(rows[i], result, i));
+                var prediction = ToPrediction(rows[i], result, i);
+                if (_storeRoot is not null && prediction.Properties[StorePropertyName] is null)
+                {
+                    prediction.Properties.Add(new PSNoteProperty(StorePropertyName, _storeRoot));
+                }
+
+                WriteObject(prediction);
             }
 
             _scored += rows.Count;
