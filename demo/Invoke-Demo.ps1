@@ -63,3 +63,38 @@ $run | Show
 $run.Metrics.GetEnumerator() | Where-Object Key -NotLike 'eval_*' | Sort-Object Key |
     Select-Object Key, @{ Label = 'Value'; Expression = { '{0:N4}' -f $_.Value } } | Show
 Get-ExperimentRunArtifact -RunId $run.RunId | Show
+
+Write-Section 'Publish: register the run''s model, build it, deploy it as a REST endpoint'
+$deployment = $run | Publish-ModelEndpoint -Name celltower
+$deployment | Show -List
+Get-ModelEndpoint | Show
+
+try {
+    Write-Section "The lab's sample request: POST $($deployment.Url)/invocations"
+    $sample = '{"dataframe_split": {"columns": ["iot_signal_1", "iot_signal_2", "iot_signal_3", "iot_signal_4"], "data": [[35.5, 200.5, 30.5, 14.5]]}, "params": {"predict_proba": true}}'
+    Write-Host $sample
+    Invoke-RestMethod -Method Post -Uri "$($deployment.Url)/invocations" -ContentType application/json -Body $sample |
+        ConvertTo-Json -Compress | Write-Host
+
+    Write-Section 'Score the newest batch through the endpoint (Invoke-ModelEndpoint)'
+    $scored = $newest | Invoke-ModelEndpoint celltower
+    $scored | Select-Object -First 5 id, iot_signal_1, iot_signal_2, iot_signal_3, iot_signal_4, cell_tower_failure, Prediction, Probability, PredictionId | Show
+    "{0} rows scored; {1:P1} of the predictions match the label" -f $scored.Count, (@($scored | Where-Object { $_.Prediction -eq $_.cell_tower_failure }).Count / $scored.Count) | Write-Host
+
+    Write-Section 'The later job: a new batch, retrain, redeploy the same endpoint (the model is swapped in the running host)'
+    $redeployed = New-Batch -Table telco -Seed 3 | Invoke-Retrain | Publish-ModelEndpoint -Name celltower
+    "Now serving {0} at {1} (host pid {2}, the same process)" -f $redeployed.ModelUri, $redeployed.Url, $redeployed.ProcessId | Write-Host
+
+    Write-Section 'Deployment history (which version was live when) and the latest deployment details'
+    Get-ModelDeployment celltower | Show
+    Get-ModelDeployment celltower -Latest | Show -List
+    Get-ModelEndpointLog celltower -Tail 4 | Write-Host
+}
+finally {
+    if ($KeepEndpoints) {
+        Write-Host "The endpoint keeps running: $($deployment.Url) (Stop-ModelEndpoint celltower -Store '$StorePath' stops it)."
+    }
+    else {
+        Stop-ModelEndpoint celltower
+    }
+}

@@ -1,2 +1,4 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using MlopsPS.ScoringHost;
+
+// The scoring host of one endpoint: dotnet MlopsPS.ScoringHost.dll --store <folder> --endpoint <name> [--log <file>]
+return await HostProgram.RunAsync(args);

@@ -45,13 +45,16 @@ internal static class CompletionSupport
 
     private static string CurrentLocation()
     {
-        // The session's location, which a completer is not handed; the process directory as a fallback.
+        // The session's location, which a completer is not handed. Runspace.SessionStateProxy refuses while the
+        // completion pipeline runs ("A pipeline is already running"), so ask through a nested command on the
+        // current runspace; the process directory is the fallback.
         try
         {
-            return System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.SessionStateProxy.Path
-                .CurrentFileSystemLocation.ProviderPath ?? Environment.CurrentDirectory;
+            using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
+            shell.AddCommand("Microsoft.PowerShell.Management\\Get-Location").AddParameter("PSProvider", "FileSystem");
+            return shell.Invoke<PathInfo>().FirstOrDefault()?.ProviderPath ?? Environment.CurrentDirectory;
         }
-        catch (InvalidOperationException)
+        catch (Exception)
         {
             return Environment.CurrentDirectory;
         }

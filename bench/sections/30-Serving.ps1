@@ -1,0 +1,112 @@
+# Issue 4: the scoring host against a FastAPI + uvicorn + xgboost server and against a constant-answer route of the
+# same Kestrel host, with wrk on this machine; and the time a redeploy takes.
+param($ModulePath, $RepoRoot, $WorkDir, $BenchTool, $Python)
+
+Import-Module $ModulePath -Force
+$store = Join-Path $WorkDir 'serving'
+$bodies = New-Item -ItemType Directory (Join-Path $WorkDir 'serving-bodies') -Force
+$pythonServer = $null
+
+function Invoke-Wrk([string] $Url, [string] $Body, [int] $Connections, [int] $Threads = 2, [int] $Seconds = 10) {
+    # A warm-up, then the measured run; requests/s, p50 and p99 in ms, and the count of non-2xx answers.
+    $script = Join-Path $WorkDir 'post.lua'
+    @'
+local f = io.open(os.getenv("MLOPSPS_BENCH_BODY"), "rb")
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/json"
+'@ | Set-Content $script
+    $env:MLOPSPS_BENCH_BODY = $Body
+    $common = @('--threads', "$Threads", '--connections', "$Connections", '--script', $script)
+    & wrk @common --duration '3s' $Url | Out-Null
+    $text = (& wrk @common --duration "$($Seconds)s" --latency $Url) -join "`n"
+    if ($LASTEXITCODE -ne 0) { throw "wrk failed on $Url`n$text" }
+    $ms = {
+        param($value)
+        if ($value -match '^([\d.]+)(us|ms|s)$') { [double]$Matches[1] * @{ us = 0.001; ms = 1; s = 1000 }[$Matches[2]] }
+    }
+    [pscustomobject]@{
+        RequestsPerSecond = [double]([regex]::Match($text, 'Requests/sec:\s+([\d.]+)').Groups[1].Value)
+        P50 = & $ms ([regex]::Match($text, '(?m)^\s+50%\s+(\S+)').Groups[1].Value)
+        P99 = & $ms ([regex]::Match($text, '(?m)^\s+99%\s+(\S+)').Groups[1].Value)
+        Errors = if ($text -match 'Non-2xx or 3xx responses:\s+(\d+)') { [int]$Matches[1] } else { 0 }
+    }
+}
+
+try {
+    if (-not (Get-Command wrk -ErrorAction Ignore)) { throw 'wrk is missing: apt-get install wrk' }
+
+    # Three versions of the lab's model (100 trees of depth 6 on iot_signal_1..4), each from its own batch.
+    $runs = 1..3 | ForEach-Object { New-Batch -Table telco -Rows 20000 -Seed $_ -Store $store | Invoke-Retrain -Store $store }
+    $versions = @($runs | Register-Model -ModelName bench -Store $store)
+    $modelJson = Join-Path $versions[0].Source 'model.json'
+
+    # The lab's request, and 10,000 rows of the table as one dataframe_split.
+    $single = Join-Path $bodies 'single.json'
+    Set-Content $single '{"dataframe_split": {"columns": ["iot_signal_1", "iot_signal_2", "iot_signal_3", "iot_signal_4"], "data": [[35.5, 200.5, 30.5, 14.5]]}}'
+    $rows = Read-Table telco -Store $store | Select-Object -First 10000
+    $data = [System.Text.StringBuilder]::new()
+    foreach ($row in $rows) {
+        if ($data.Length) { [void]$data.Append(',') }
+        [void]$data.Append('[').Append($row.iot_signal_1).Append(',').Append($row.iot_signal_2).Append(',').Append($row.iot_signal_3).Append(',').Append($row.iot_signal_4).Append(']')
+    }
+    $batch = Join-Path $bodies 'rows10k.json'
+    Set-Content $batch ('{"dataframe_split": {"columns": ["iot_signal_1", "iot_signal_2", "iot_signal_3", "iot_signal_4"], "data": [' + $data + ']}}')
+
+    # Redeploy: Publish to the running endpoint returns only when /version reports the new version.
+    $env:MLOPSPS_HOST_BENCHMARK_ROUTES = '1'   # this host also answers POST /_bench/constant
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    $first = Publish-ModelEndpoint -Name bench -ModelUri 'models:/bench/1' -Store $store
+    $coldMs = $clock.Elapsed.TotalMilliseconds
+    $env:MLOPSPS_HOST_BENCHMARK_ROUTES = $null
+    $swaps = foreach ($round in 1..6) {
+        $version = 1 + ($round % 3)
+        $clock.Restart()
+        $deployment = Publish-ModelEndpoint -Name bench -ModelUri "models:/bench/$version" -Store $store
+        $elapsed = $clock.Elapsed.TotalMilliseconds
+        if ((Invoke-RestMethod "$($first.Url)/version").model_version -ne $version) { throw "Publish returned before /version reported version $version." }
+        if ($deployment.ProcessId -ne $first.ProcessId) { throw 'A redeploy started a new host process.' }
+        $elapsed
+    }
+    Publish-ModelEndpoint -Name bench -ModelUri 'models:/bench/1' -Store $store | Out-Null
+    $url = $first.Url
+
+    # The anchor server, alone on the machine while it is measured.
+    $port = Get-Random -Minimum 20000 -Maximum 40000
+    $pythonServer = Start-Process $Python -ArgumentList @((Join-Path $RepoRoot 'bench/python/fastapi_server.py'), '--model', $modelJson, '--port', $port) `
+        -PassThru -RedirectStandardOutput (Join-Path $WorkDir 'fastapi.out') -RedirectStandardError (Join-Path $WorkDir 'fastapi.err')
+    $deadline = (Get-Date).AddSeconds(30)
+    while ($true) {
+        try { Invoke-RestMethod "http://127.0.0.1:$port/ping" -TimeoutSec 2 | Out-Null; break }
+        catch { if ((Get-Date) -gt $deadline) { throw 'The FastAPI server did not start.' } Start-Sleep -Milliseconds 200 }
+    }
+    $pyOne = Invoke-Wrk "http://127.0.0.1:$port/invocations" $single 16
+    $pyBatch = Invoke-Wrk "http://127.0.0.1:$port/invocations" $batch 2 -Threads 1
+    Stop-Process -Id $pythonServer.Id
+    $pythonServer = $null
+
+    $constant = Invoke-Wrk "$url/_bench/constant" $single 16
+    $ours = Invoke-Wrk "$url/invocations" $single 16
+    $oursBatch = Invoke-Wrk "$url/invocations" $batch 2 -Threads 1
+    if ($ours.Errors + $oursBatch.Errors -gt 0) { throw "$($ours.Errors + $oursBatch.Errors) scoring requests failed." }
+
+    New-BenchResult -Benchmark 'Serving: one-row /invocations, 16 connections' -Ours $ours.RequestsPerSecond -Anchor $pyOne.RequestsPerSecond `
+        -Unit 'req/s' -AnchorName 'FastAPI + uvicorn + pandas + xgboost' -Target 'ratio >= 20' -Met { param($r) $r -ge 20 } `
+        -Details @{ P50 = '{0:N2} ms vs {1:N2} ms' -f $ours.P50, $pyOne.P50; P99 = '{0:N2} ms vs {1:N2} ms' -f $ours.P99, $pyOne.P99 }
+    New-BenchResult -Benchmark 'Serving: one row against the HTTP stack''s limit' -Ours $ours.RequestsPerSecond -Anchor $constant.RequestsPerSecond `
+        -Unit 'req/s' -AnchorName 'constant answer, same Kestrel host' -Target 'ratio >= 0.5' -Met { param($r) $r -ge 0.5 }
+    $oursP99 = $ours.P99
+    New-BenchResult -Benchmark 'Serving: one-row p99 latency' -Ours $ours.P99 -Anchor $constant.P99 -Unit ms `
+        -AnchorName 'constant answer, same host, same run' -Target 'p99 <= 2 ms' -Met { param($r) $oursP99 -le 2 }.GetNewClosure() `
+        -Details @{ Note = 'wrk shares the 2 cores; the constant route shows what the machine adds to any server' }
+    $oursRows = $oursBatch.RequestsPerSecond * 10000
+    New-BenchResult -Benchmark 'Serving: 10,000-row dataframe_split, 2 connections' -Ours $oursRows -Anchor ($pyBatch.RequestsPerSecond * 10000) `
+        -Unit 'rows/s' -AnchorName 'FastAPI + uvicorn + pandas + xgboost' -Target '>= 300,000 rows/s' -Met { param($r) $oursRows -ge 300000 }.GetNewClosure()
+    New-BenchResult -Benchmark 'Serving: redeploy, Publish until /version reports it' -Ours (Get-Median $swaps) -Anchor $coldMs -Unit ms `
+        -AnchorName 'first publish, which starts the host' -Target 'reported (median of 6)' -Met { $true }
+}
+finally {
+    if ($pythonServer) { Stop-Process -Id $pythonServer.Id -ErrorAction Ignore }
+    Get-ModelEndpoint -Store $store -NoHealthCheck -ErrorAction Ignore | Stop-ModelEndpoint -Store $store -ErrorAction Continue
+}

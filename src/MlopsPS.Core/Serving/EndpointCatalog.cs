@@ -1,0 +1,283 @@
+using Microsoft.Data.Sqlite;
+using MlopsPS.Core.Common;
+using MlopsPS.Core.Store;
+
+namespace MlopsPS.Core.Serving;
+
+/// <summary>One row of the <c>endpoints</c> table, as stored.</summary>
+internal sealed record EndpointRow(
+    string Name,
+    string BindAddress,
+    int RequestedPort,
+    int? Port,
+    string? Url,
+    string? ApiKeyHash,
+    long MaxBodyBytes,
+    EndpointStatus Status,
+    string? StatusMessage,
+    string? HostName,
+    int? HostPid,
+    long? HostStarted,
+    string? ControlToken,
+    string? CurrentDeploymentId,
+    long CreationTime,
+    long LastUpdatedTime)
+{
+    /// <summary>The recorded host process, if any.</summary>
+    public ProcessIdentity? HostProcess =>
+        HostPid is { } pid && HostStarted is { } started ? new ProcessIdentity(HostName ?? Environment.MachineName, pid, started) : null;
+}
+
+/// <summary>The SQL of the serving tables (migration 0004). Shared by the manager and the host process.</summary>
+internal sealed class EndpointCatalog(MlopsStore store)
+{
+    private const string EndpointColumns = """
+        name, bind_address, requested_port, port, url, api_key_hash, max_body_bytes, status, status_message,
+        host_name, host_pid, host_started, control_token, current_deployment_id, creation_time, last_updated_time
+        """;
+
+    private const string DeploymentColumns = """
+        deployment_id, build_id, endpoint_name, model_name, model_version, run_id, status, message, url, port, host_pid,
+        start_time, deployed_time, end_time
+        """;
+
+    public MlopsStore Store { get; } = store;
+
+    public EndpointRow? Find(string name)
+    {
+        using var connection = Store.OpenConnection();
+        return QueryEndpoints(connection, "WHERE name = $p", name).SingleOrDefault();
+    }
+
+    public EndpointRow Get(string name) => Find(name) ?? throw new EndpointNotFoundException(name);
+
+    public IReadOnlyList<EndpointRow> List(string pattern)
+    {
+        using var connection = Store.OpenConnection();
+        return QueryEndpoints(connection, "WHERE name GLOB $p", pattern.Replace("[", "[[]", StringComparison.Ordinal));
+    }
+
+    public void Create(string name, string bindAddress, int requestedPort, string? apiKeyHash, long maxBodyBytes)
+    {
+        var now = UnixTime.NowMs();
+        using var connection = Store.OpenConnection();
+        Execute(connection, """
+            INSERT INTO endpoints (name, bind_address, requested_port, api_key_hash, max_body_bytes, status, creation_time, last_updated_time)
+            VALUES ($name, $bind, $port, $key, $max, 'Stopped', $now, $now);
+            """, ("$name", name), ("$bind", bindAddress), ("$port", requestedPort), ("$key", apiKeyHash), ("$max", maxBodyBytes), ("$now", now));
+    }
+
+    public void UpdateSettings(string name, string bindAddress, int requestedPort, string? apiKeyHash, long maxBodyBytes)
+    {
+        using var connection = Store.OpenConnection();
+        Execute(connection, """
+            UPDATE endpoints SET bind_address = $bind, requested_port = $port, api_key_hash = $key, max_body_bytes = $max,
+                last_updated_time = $now
+            WHERE name = $name;
+            """, ("$name", name), ("$bind", bindAddress), ("$port", requestedPort), ("$key", apiKeyHash), ("$max", maxBodyBytes), ("$now", UnixTime.NowMs()));
+    }
+
+    /// <summary>Records a host launch: a new control token, no process yet.</summary>
+    public void BeginLaunch(string name, string controlToken)
+    {
+        using var connection = Store.OpenConnection();
+        Execute(connection, """
+            UPDATE endpoints SET status = 'Starting', status_message = NULL, control_token = $token, host_name = NULL,
+                host_pid = NULL, host_started = NULL, port = NULL, last_updated_time = $now
+            WHERE name = $name;
+            """, ("$name", name), ("$token", controlToken), ("$now", UnixTime.NowMs()));
+    }
+
+    /// <summary>
+    /// The host reports where it listens. Only the launch that holds the current token may: a host started by a
+    /// launch that was given up on finds no row to update and exits.
+    /// </summary>
+    public bool MarkHostReady(string name, string controlToken, int port, string url, ProcessIdentity process)
+    {
+        using var connection = Store.OpenConnection();
+        return Execute(connection, """
+            UPDATE endpoints SET status = 'Running', status_message = NULL, port = $port, url = $url, host_name = $host,
+                host_pid = $pid, host_started = $started, last_updated_time = $now
+            WHERE name = $name AND control_token = $token;
+            """,
+            ("$name", name), ("$token", controlToken), ("$port", port), ("$url", url), ("$host", process.Host),
+            ("$pid", process.ProcessId), ("$started", process.StartedUnixMs), ("$now", UnixTime.NowMs())) == 1;
+    }
+
+    /// <summary>Records that the host is not running: stopped on purpose, or failed to start.</summary>
+    public void MarkHostDown(string name, EndpointStatus status, string? message)
+    {
+        using var connection = Store.OpenConnection();
+        Execute(connection, """
+            UPDATE endpoints SET status = $status, status_message = $message, control_token = NULL, host_pid = NULL,
+                host_started = NULL, last_updated_time = $now
+            WHERE name = $name;
+            """, ("$name", name), ("$status", status.ToString()), ("$message", message), ("$now", UnixTime.NowMs()));
+    }
+
+    public void InsertDeployment(string deploymentId, string buildId, string endpointName, string modelName, int version, string? runId, DeploymentStatus status, string? message)
+    {
+        using var connection = Store.OpenConnection();
+        Execute(connection, """
+            INSERT INTO deployments (deployment_id, build_id, endpoint_name, model_name, model_version, run_id, status, message, start_time)
+            VALUES ($id, $build, $endpoint, $model, $version, $run, $status, $message, $now);
+            """,
+            ("$id", deploymentId), ("$build", buildId), ("$endpoint", endpointName), ("$model", modelName), ("$version", version),
+            ("$run", runId), ("$status", status.ToString()), ("$message", message), ("$now", UnixTime.NowMs()));
+    }
+
+    public void SetDeploymentStatus(string deploymentId, DeploymentStatus status)
+    {
+        using var connection = Store.OpenConnection();
+        Execute(connection, "UPDATE deployments SET status = $status WHERE deployment_id = $id;", ("$id", deploymentId), ("$status", status.ToString()));
+    }
+
+    public void FailDeployment(string deploymentId, string message)
+    {
+        using var connection = Store.OpenConnection();
+        Execute(connection, """
+            UPDATE deployments SET status = 'Failed', message = $message, end_time = $now WHERE deployment_id = $id;
+            """, ("$id", deploymentId), ("$message", message), ("$now", UnixTime.NowMs()));
+    }
+
+    /// <summary>
+    /// Makes a deployment the endpoint's live one, in one transaction: the previous live deployment is marked
+    /// replaced at the same instant, so the history has no gap and no overlap.
+    /// </summary>
+    public void Promote(string endpointName, string deploymentId, string url, int port, int pid)
+    {
+        var now = UnixTime.NowMs();
+        using var connection = Store.OpenConnection();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        Execute(connection, """
+            UPDATE deployments SET status = 'Replaced', end_time = $now,
+                message = coalesce(message || ' ', '') || 'Replaced by ' || $id || '.'
+            WHERE endpoint_name = $endpoint AND status = 'Live' AND deployment_id <> $id;
+            """, ("$endpoint", endpointName), ("$id", deploymentId), ("$now", now));
+        Execute(connection, """
+            UPDATE deployments SET status = 'Live', deployed_time = $now, url = $url, port = $port, host_pid = $pid
+            WHERE deployment_id = $id;
+            """, ("$id", deploymentId), ("$now", now), ("$url", url), ("$port", port), ("$pid", pid));
+        Execute(connection, """
+            UPDATE endpoints SET current_deployment_id = $id, last_updated_time = $now WHERE name = $endpoint;
+            """, ("$endpoint", endpointName), ("$id", deploymentId), ("$now", now));
+        transaction.Commit();
+    }
+
+    /// <summary>Ends the endpoint's live deployment (the endpoint stopped, or its host was found dead).</summary>
+    public void EndLiveDeployment(string endpointName, string message)
+    {
+        using var connection = Store.OpenConnection();
+        Execute(connection, """
+            UPDATE deployments SET status = 'Stopped', end_time = $now, message = coalesce(message || ' ', '') || $message
+            WHERE endpoint_name = $endpoint AND status = 'Live';
+            """, ("$endpoint", endpointName), ("$message", message), ("$now", UnixTime.NowMs()));
+    }
+
+    public Deployment? FindDeployment(string deploymentId)
+    {
+        using var connection = Store.OpenConnection();
+        return QueryDeployments(connection, "WHERE deployment_id = $p", deploymentId, "").SingleOrDefault();
+    }
+
+    /// <summary>Deployments of the endpoints matching a GLOB pattern, newest first; with <paramref name="latestOnly"/> one per endpoint.</summary>
+    public IReadOnlyList<Deployment> ListDeployments(string endpointPattern, bool latestOnly)
+    {
+        using var connection = Store.OpenConnection();
+        var pattern = endpointPattern.Replace("[", "[[]", StringComparison.Ordinal);
+        return latestOnly
+            ? QueryDeployments(connection, "WHERE seq IN (SELECT max(seq) FROM deployments WHERE endpoint_name GLOB $p GROUP BY endpoint_name)", pattern, "ORDER BY endpoint_name")
+            : QueryDeployments(connection, "WHERE endpoint_name GLOB $p", pattern, "ORDER BY seq DESC");
+    }
+
+    public IReadOnlyList<string> ListNames()
+    {
+        using var connection = Store.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM endpoints ORDER BY name;";
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    private static List<EndpointRow> QueryEndpoints(SqliteConnection connection, string where, string parameter)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {EndpointColumns} FROM endpoints {where} ORDER BY name;";
+        command.Parameters.AddWithValue("$p", parameter);
+        using var reader = command.ExecuteReader();
+        var rows = new List<EndpointRow>();
+        while (reader.Read())
+        {
+            rows.Add(new EndpointRow(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetInt32(2),
+                NullableInt(reader, 3),
+                NullableString(reader, 4),
+                NullableString(reader, 5),
+                reader.GetInt64(6),
+                Enum.Parse<EndpointStatus>(reader.GetString(7)),
+                NullableString(reader, 8),
+                NullableString(reader, 9),
+                NullableInt(reader, 10),
+                reader.IsDBNull(11) ? null : reader.GetInt64(11),
+                NullableString(reader, 12),
+                NullableString(reader, 13),
+                reader.GetInt64(14),
+                reader.GetInt64(15)));
+        }
+
+        return rows;
+    }
+
+    private static List<Deployment> QueryDeployments(SqliteConnection connection, string where, string parameter, string orderBy)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {DeploymentColumns} FROM deployments {where} {orderBy};";
+        command.Parameters.AddWithValue("$p", parameter);
+        using var reader = command.ExecuteReader();
+        var deployments = new List<Deployment>();
+        while (reader.Read())
+        {
+            deployments.Add(new Deployment(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetInt32(4),
+                NullableString(reader, 5),
+                Enum.Parse<DeploymentStatus>(reader.GetString(6)),
+                NullableString(reader, 7),
+                NullableString(reader, 8),
+                NullableInt(reader, 9),
+                NullableInt(reader, 10),
+                UnixTime.ToDateTime(reader.GetInt64(11)),
+                reader.IsDBNull(12) ? null : UnixTime.ToDateTime(reader.GetInt64(12)),
+                reader.IsDBNull(13) ? null : UnixTime.ToDateTime(reader.GetInt64(13))));
+        }
+
+        return deployments;
+    }
+
+    private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static int? NullableInt(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
+
+    private static int Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command.ExecuteNonQuery();
+    }
+}

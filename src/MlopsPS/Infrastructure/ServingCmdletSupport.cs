@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+
+namespace MlopsPS.Infrastructure;
+
+/// <summary>What the serving cmdlets share: where the scoring host is, secrets, endpoint name resolution.</summary>
+internal static class ServingCmdletSupport
+{
+    /// <summary>
+    /// The scoring host folder: <c>host/</c> in the module's folder (build.ps1 publishes it there), else next to the
+    /// cmdlet assembly's <c>bin/</c>.
+    /// </summary>
+    public static string HostDirectory(PSCmdlet cmdlet)
+    {
+        var moduleBase = cmdlet.MyInvocation.MyCommand.Module?.ModuleBase;
+        if (!string.IsNullOrEmpty(moduleBase))
+        {
+            return Path.Combine(moduleBase, "host");
+        }
+
+        var binDirectory = Path.GetDirectoryName(typeof(ServingCmdletSupport).Assembly.Location) ?? AppContext.BaseDirectory;
+        return Path.GetFullPath(Path.Combine(binDirectory, "..", "host"));
+    }
+
+    /// <summary>The plain text of a SecureString, for the one place that needs it (hashing, or an HTTP header).</summary>
+    public static string? Plain(SecureString? secret) => secret is null ? null : new NetworkCredential(string.Empty, secret).Password;
+
+    /// <summary>
+    /// The endpoint names <paramref name="names"/> stand for: wildcards expand over <paramref name="all"/> (case
+    /// insensitive); a plain name stands for itself, so a missing one is reported by the engine.
+    /// </summary>
+    public static IEnumerable<string> Expand(IEnumerable<string>? names, Func<IReadOnlyList<string>> all)
+    {
+        IReadOnlyList<string>? known = null;
+        foreach (var name in names ?? ["*"])
+        {
+            if (WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                known ??= all();
+                var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+                foreach (var match in known.Where(pattern.IsMatch))
+                {
+                    yield return match;
+                }
+            }
+            else
+            {
+                yield return name;
+            }
+        }
+    }
+}

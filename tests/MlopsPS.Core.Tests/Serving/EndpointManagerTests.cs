@@ -1,0 +1,290 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using MlopsPS.Core.Models;
+using MlopsPS.Core.Serving;
+using MlopsPS.Core.Serving.Protocol;
+using MlopsPS.Core.Tests.TestSupport;
+using static MlopsPS.Core.Tests.Serving.ServingTestSupport;
+
+namespace MlopsPS.Core.Tests.Serving;
+
+/// <summary>Publish, redeploy, stop, start and health of endpoints, each test with its own store and host.</summary>
+public sealed class EndpointManagerTests : IDisposable
+{
+    private readonly TemporaryStore _temp = new();
+    private readonly EndpointManager _manager;
+
+    public EndpointManagerTests()
+    {
+        _manager = Manager(_temp.Store);
+    }
+
+    public void Dispose()
+    {
+        StopAll(_manager);
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public void Publish_OnFirstUse_StartsAHostOnALoopbackPort_AndRecordsItsProcessAndTheDeployment()
+    {
+        var version = RegisterModel(_temp.Store, "celltower", seed: 1);
+
+        var deployment = _manager.Publish("celltower", version);
+
+        Assert.Equal(DeploymentStatus.Live, deployment.Status);
+        Assert.Equal(("celltower", 1), (deployment.ModelName, deployment.Version));
+        Assert.Matches("^http://127\\.0\\.0\\.1:\\d+$", deployment.Url);
+        Assert.NotEqual(deployment.DeploymentId, deployment.BuildId);
+        var endpoint = _manager.GetEndpoint("celltower");
+        Assert.Equal(EndpointStatus.Running, endpoint.Status);
+        Assert.Equal(EndpointHealth.Healthy, endpoint.Health);
+        Assert.Equal(deployment.Port, endpoint.Port);
+        Assert.Equal(deployment.ProcessId, endpoint.ProcessId);
+        Assert.Equal("models:/celltower/1", endpoint.ModelUri);
+        using (var process = Process.GetProcessById(endpoint.ProcessId!.Value))
+        {
+            Assert.Contains("dotnet", process.ProcessName, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Contains(_manager.ReadLog("celltower"), line => line.Contains("serving models:/celltower/1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ApiKey_IsRequiredWhenSet_ByBearerHeaderOrAccessKey_AndStoredOnlyAsAHash()
+    {
+        const string key = "s3cret-key-0123456789abcdef";
+        var version = RegisterModel(_temp.Store, "secured", seed: 1);
+        var deployment = _manager.Publish("secured", version, new PublishOptions { ApiKey = key });
+        using var http = Client(deployment.Url!);
+
+        using (var missing = await PostAsync(http, LabSample))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+            Assert.Contains("UNAUTHENTICATED", await missing.Content.ReadAsStringAsync());
+        }
+
+        using (var wrong = await PostAsync(http, LabSample, configure: r => r.Headers.Authorization = new("Bearer", "wrong-key-0123456789abcdef")))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using (var badInputNoKey = await PostAsync(http, "{not json"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, badInputNoKey.StatusCode);
+        }
+
+        using (var bearer = await PostAsync(http, LabSample, configure: r => r.Headers.Authorization = new("Bearer", key)))
+        {
+            Assert.Equal(HttpStatusCode.OK, bearer.StatusCode);
+        }
+
+        using (var header = await PostAsync(http, LabSample, configure: r => r.Headers.Add("X-Api-Key", key)))
+        {
+            Assert.Equal(HttpStatusCode.OK, header.StatusCode);
+        }
+
+        using (var wrapped = await PostAsync(http, $$"""{"accessKey": "{{key}}", "request": {{LabSample}}}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, wrapped.StatusCode);
+        }
+
+        Assert.True(_manager.GetEndpoint("secured").ApiKeyRequired);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var catalog = File.ReadAllBytes(_temp.Store.CatalogPath).Concat(File.Exists(_temp.Store.CatalogPath + "-wal") ? File.ReadAllBytes(_temp.Store.CatalogPath + "-wal") : []).ToArray();
+        Assert.DoesNotContain(key, System.Text.Encoding.Latin1.GetString(catalog), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Publish_RefusesANonLoopbackAddressWithoutAnApiKey_AndAShortKey()
+    {
+        var version = RegisterModel(_temp.Store, "open", seed: 1);
+
+        var open = Assert.Throws<InvalidEndpointSettingException>(() => _manager.Publish("open", version, new PublishOptions { BindAddress = "0.0.0.0" }));
+        Assert.Equal(MlopsErrorKind.InvalidArgument, open.Kind);
+        Assert.Contains("API key", open.Message, StringComparison.Ordinal);
+        var shortKey = Assert.Throws<InvalidEndpointSettingException>(() => _manager.Publish("open", version, new PublishOptions { ApiKey = "short" }));
+        Assert.Equal(MlopsErrorKind.InvalidArgument, shortKey.Kind);
+        Assert.Empty(_manager.ListEndpoints());
+    }
+
+    [Fact]
+    public async Task StopThenStart_ServesTheSameVersionAgain_AndTheHistorySaysWhenEachServed()
+    {
+        var version = RegisterModel(_temp.Store, "cycle", seed: 1);
+        var first = _manager.Publish("cycle", version);
+
+        var stopped = _manager.Stop("cycle");
+        Assert.Equal(EndpointStatus.Stopped, stopped.Status);
+        Assert.Equal(EndpointHealth.Stopped, _manager.GetEndpoint("cycle").Health);
+        Assert.True(Common.ProcessIdentity.Of(first.ProcessId!.Value)?.HasEnded() ?? true, "the host process still runs");
+        Assert.False(IsListening(first.Port!.Value));
+
+        var started = _manager.Start("cycle");
+        Assert.Equal(EndpointHealth.Healthy, started.Health);
+        Assert.Equal("models:/cycle/1", started.ModelUri);
+        using var http = Client(started.Url!);
+        using var response = await PostAsync(http, LabSample);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var history = _manager.GetDeployments("cycle");
+        Assert.Equal([DeploymentStatus.Live, DeploymentStatus.Stopped], history.Select(d => d.Status));
+        Assert.Equal(first.BuildId, history[0].BuildId);
+        Assert.NotNull(history[1].EndTime);
+        Assert.Equal(history[0].DeploymentId, Assert.Single(_manager.GetDeployments("cycle", latestOnly: true)).DeploymentId);
+    }
+
+    [Fact]
+    public void AHostThatDied_IsReportedAsEnded_AndStartBringsItBack()
+    {
+        var version = RegisterModel(_temp.Store, "crash", seed: 1);
+        var deployment = _manager.Publish("crash", version);
+        using (var host = Process.GetProcessById(deployment.ProcessId!.Value))
+        {
+            host.Kill();
+            host.WaitForExit(10_000);
+        }
+
+        Assert.Equal(EndpointHealth.ProcessEnded, _manager.GetEndpoint("crash").Health);
+
+        var started = _manager.Start("crash");
+        Assert.Equal(EndpointHealth.Healthy, started.Health);
+        Assert.NotEqual(deployment.ProcessId, started.ProcessId);
+        Assert.Contains("ended", _manager.GetDeployment(deployment.DeploymentId).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RedeployUnderLoad_FailsNoRequest_AndEveryRequestAfterPublishReturns_GetsTheNewVersion()
+    {
+        var versions = new[] { 1, 2, 3 }.Select(seed => RegisterModel(_temp.Store, "busy", seed)).ToArray();
+        var first = _manager.Publish("busy", versions[0]);
+        var failures = new ConcurrentQueue<string>();
+        var answers = new ConcurrentQueue<(long Started, int Version)>();
+        using var stop = new CancellationTokenSource();
+
+        async Task Loop()
+        {
+            using var http = Client(first.Url!);
+            while (!stop.IsCancellationRequested)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await PostAsync(http, LabSample);
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        failures.Enqueue($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                        continue;
+                    }
+
+                    answers.Enqueue((started, int.Parse(response.Headers.GetValues(ScoringClient.ModelVersionHeader).Single(), System.Globalization.CultureInfo.InvariantCulture)));
+                }
+                catch (HttpRequestException e)
+                {
+                    failures.Enqueue(e.Message);
+                }
+            }
+        }
+
+        var clients = Enumerable.Range(0, 4).Select(_ => Task.Run(Loop)).ToArray();
+        await Task.Delay(300);
+        var published = new List<long>();
+        foreach (var next in versions[1..])
+        {
+            await Task.Run(() => _manager.Publish("busy", next));
+            published.Add(Stopwatch.GetTimestamp());
+            await Task.Delay(300);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        Assert.Empty(failures);
+        Assert.True(answers.Count > 100, $"only {answers.Count} requests were made");
+        Assert.Equal([1, 2, 3], answers.Select(a => a.Version).Distinct().Order());
+        Assert.All(answers.Where(a => a.Started > published[0]), a => Assert.True(a.Version >= 2, "a request started after the first redeploy returned got version 1"));
+        Assert.All(answers.Where(a => a.Started > published[1]), a => Assert.Equal(3, a.Version));
+        Assert.Equal(
+            [DeploymentStatus.Live, DeploymentStatus.Replaced, DeploymentStatus.Replaced],
+            _manager.GetDeployments("busy").Select(d => d.Status));
+        Assert.Equal(first.ProcessId, _manager.GetEndpoint("busy").ProcessId);
+    }
+
+    [Fact]
+    public async Task AVersionThatFailsValidation_IsNotSwappedIn_TheOldOneKeepsServing_AndTheFailureIsRecorded()
+    {
+        var good = RegisterModel(_temp.Store, "guarded", seed: 1);
+        var broken = RegisterBrokenModel(_temp.Store, "guarded");
+        var live = _manager.Publish("guarded", good);
+
+        var error = Assert.Throws<InvalidModelException>(() => _manager.Publish("guarded", broken));
+        Assert.Contains("models:/guarded/2", error.Message, StringComparison.Ordinal);
+
+        using var http = Client(live.Url!);
+        using var response = await PostAsync(http, LabSample);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("1", response.Headers.GetValues(ScoringClient.ModelVersionHeader).Single());
+        var history = _manager.GetDeployments("guarded");
+        Assert.Equal(DeploymentStatus.Failed, history[0].Status);
+        Assert.Contains("Build failed", history[0].Message, StringComparison.Ordinal);
+        Assert.Equal(DeploymentStatus.Live, history[1].Status);
+        Assert.Equal(live.DeploymentId, _manager.GetEndpoint("guarded").CurrentDeploymentId);
+    }
+
+    [Fact]
+    public async Task TheHostItself_RefusesAModelThatDoesNotLoad_AndKeepsServingTheOldOne()
+    {
+        var good = RegisterModel(_temp.Store, "hostguard", seed: 1);
+        var broken = RegisterBrokenModel(_temp.Store, "hostguard");
+        var live = _manager.Publish("hostguard", good);
+        var token = new EndpointCatalog(_temp.Store).Get("hostguard").ControlToken!;
+
+        var refused = Assert.Throws<DeploymentRejectedException>(() => HostClient.Deploy(
+            live.Url!, token, new DeployCommand("x", broken.ModelName, broken.Version, broken.Source, null, 1 << 20), TimeSpan.FromSeconds(30)));
+        Assert.Contains("cannot load", refused.Message, StringComparison.Ordinal);
+
+        using var http = Client(live.Url!);
+        using var response = await PostAsync(http, LabSample);
+        Assert.Equal("1", response.Headers.GetValues(ScoringClient.ModelVersionHeader).Single());
+    }
+
+    [Fact]
+    public void AFixedPortInUse_FailsThePublish_WithTheHostsReason()
+    {
+        using var blocker = new TcpListener(IPAddress.Loopback, 0);
+        blocker.Start();
+        var port = ((IPEndPoint)blocker.LocalEndpoint).Port;
+        var version = RegisterModel(_temp.Store, "taken", seed: 1);
+
+        var error = Assert.Throws<EndpointHostException>(() => _manager.Publish("taken", version, new PublishOptions { Port = port, Timeout = TimeSpan.FromSeconds(30) }));
+        Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+        Assert.Equal(EndpointStatus.Failed, _manager.GetEndpoint("taken").Status);
+        Assert.Equal(DeploymentStatus.Failed, Assert.Single(_manager.GetDeployments("taken")).Status);
+    }
+
+    [Fact]
+    public void EndpointNames_AreValidated_AndUnknownEndpointsAreNotFound()
+    {
+        var version = RegisterModel(_temp.Store, "m", seed: 1);
+        Assert.Equal(MlopsErrorKind.InvalidArgument, Assert.Throws<InvalidEndpointSettingException>(() => _manager.Publish("../evil", version)).Kind);
+        Assert.Throws<EndpointNotFoundException>(() => _manager.GetEndpoint("none"));
+        Assert.Throws<EndpointNotFoundException>(() => _manager.Stop("none"));
+        Assert.Throws<DeploymentNotFoundException>(() => _manager.GetDeployment("none"));
+    }
+
+    private static bool IsListening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
