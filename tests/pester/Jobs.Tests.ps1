@@ -15,9 +15,10 @@ BeforeAll {
     }
 
     function Test-ProcessAlive([int] $Id) {
+        # Alive: it exists and is not a zombie (ended, not yet reaped). It may vanish while we look.
         $process = Get-Process -Id $Id -ErrorAction Ignore
-        $null -ne $process -and -not $process.HasExited -and
-            -not ((Test-Path "/proc/$Id/stat") -and ((Get-Content "/proc/$Id/stat" -Raw) -match '\) Z '))
+        $stat = Get-Content "/proc/$Id/stat" -Raw -ErrorAction Ignore
+        $null -ne $process -and -not $process.HasExited -and $null -ne $stat -and $stat -notmatch '\) Z '
     }
 
     function Wait-RunRunning([string] $Store, [long] $RunId) {
