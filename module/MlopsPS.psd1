@@ -38,6 +38,8 @@
         'Get-ModelEndpointLog'
         'Get-ModelDeployment'
         'Invoke-ModelEndpoint'
+        'Measure-FeatureDrift'
+        'Export-ModelEndpointReport'
         'Register-MlopsJob'
         'Get-MlopsJob'
         'Set-MlopsJob'

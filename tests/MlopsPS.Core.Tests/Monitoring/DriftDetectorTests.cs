@@ -121,8 +121,8 @@ public sealed class DriftDetectorTests : IDisposable
     [Fact]
     public void ExplicitFeatures_MustBeNumericColumns()
     {
-        Append("telco", TelcoCellTowers.DatasetName, 100, seed: 1);
-        Append("telco", TelcoCellTowers.DatasetName, 100, seed: 2);
+        Append("telco", TelcoCellTowers.DatasetName, DayOfMinutes, seed: 1);
+        Append("telco", TelcoCellTowers.DatasetName, DayOfMinutes, seed: 2);
 
         Assert.Throws<UnknownColumnException>(() => _detector.CompareSnapshots("telco", features: ["nope"]));
         Assert.Throws<DriftArgumentException>(() => _detector.CompareSnapshots("telco", features: ["manufacturer"]));
@@ -228,5 +228,4 @@ public sealed class DriftDetectorTests : IDisposable
     private void Log(ColumnBatch rows, IReadOnlyList<string> features, DateTime start) =>
         PredictionLogWriter.Insert(_temp.Store, "celltower", PredictionLogWriter.Inputs(rows, features)
             .Select((inputs, i) => new PredictionLogWriter.Entry(start.AddSeconds(i * 2), inputs, "0", 0.1, 300)));
-
 }
