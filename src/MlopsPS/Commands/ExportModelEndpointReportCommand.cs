@@ -36,16 +36,17 @@ public sealed class ExportModelEndpointReportCommand : MlopsCmdlet
     public string LiteralPath { get; set; } = string.Empty;
 
     /// <summary>Only predictions made at or after this time.</summary>
+    /// <remarks>Not nullable, so help shows DateTime (likewise below); whether it was given is read from the bound parameters.</remarks>
     [Parameter]
-    public DateTime? Since { get; set; }
+    public DateTime Since { get; set; }
 
     /// <summary>Only predictions made before this time.</summary>
     [Parameter]
-    public DateTime? Until { get; set; }
+    public DateTime Until { get; set; }
 
     /// <summary>The width of a time bucket of the charts; chosen from the span when omitted (at most 60 buckets).</summary>
     [Parameter]
-    public TimeSpan? BucketWidth { get; set; }
+    public TimeSpan BucketWidth { get; set; }
 
     /// <summary>How many of the newest predictions in the window the drift section compares with the training rows.</summary>
     [Parameter]
@@ -64,11 +65,12 @@ public sealed class ExportModelEndpointReportCommand : MlopsCmdlet
                 return;
             }
 
+            var bound = MyInvocation.BoundParameters;
             var report = builder.Build(Name, new EndpointReportOptions
             {
-                Since = Since?.ToUniversalTime(),
-                Until = Until?.ToUniversalTime(),
-                BucketWidth = BucketWidth,
+                Since = bound.ContainsKey(nameof(Since)) ? Since.ToUniversalTime() : null,
+                Until = bound.ContainsKey(nameof(Until)) ? Until.ToUniversalTime() : null,
+                BucketWidth = bound.ContainsKey(nameof(BucketWidth)) ? BucketWidth : null,
                 DriftLast = DriftLast,
             });
             ReportHtml.Write(report, path);

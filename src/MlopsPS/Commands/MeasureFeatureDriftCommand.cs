@@ -27,14 +27,20 @@ public sealed class MeasureFeatureDriftCommand : MlopsCmdlet
     public string Table { get; set; } = string.Empty;
 
     /// <summary>The baseline snapshot; the current snapshot's parent by default.</summary>
+    /// <remarks>
+    /// Not nullable, so help shows Int64; 0 means not given (snapshot ids are positive). The same holds for
+    /// <see cref="Current"/>, which a pipeline may bind and the binder resets between records.
+    /// </remarks>
     [Parameter(ParameterSetName = SnapshotSet)]
-    public long? Baseline { get; set; }
+    [ValidateRange(1, long.MaxValue)]
+    public long Baseline { get; set; }
 
     /// <summary>The current snapshot; the table's current snapshot by default.</summary>
     [Parameter(ParameterSetName = SnapshotSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = RunSet)]
     [Alias("SnapshotId")]
-    public long? Current { get; set; }
+    [ValidateRange(1, long.MaxValue)]
+    public long Current { get; set; }
 
     /// <summary>What a snapshot stands for: the batch it appended (Batch) or the whole table as of it (Table).</summary>
     /// <remarks>A string, not the engine's enum: see <see cref="InvokeRetrainCommand.CategoricalEncoding"/>.</remarks>
@@ -59,15 +65,15 @@ public sealed class MeasureFeatureDriftCommand : MlopsCmdlet
     /// <summary>Only the newest this many predictions (1,000 when neither -Last nor -Since is given).</summary>
     [Parameter(ParameterSetName = EndpointSet)]
     [ValidateRange(1, int.MaxValue)]
-    public int? Last { get; set; }
+    public int Last { get; set; }
 
     /// <summary>Only predictions made at or after this time.</summary>
     [Parameter(ParameterSetName = EndpointSet)]
-    public DateTime? Since { get; set; }
+    public DateTime Since { get; set; }
 
     /// <summary>Only predictions made before this time.</summary>
     [Parameter(ParameterSetName = EndpointSet)]
-    public DateTime? Until { get; set; }
+    public DateTime Until { get; set; }
 
     /// <summary>The features to compare; by default the dataset's features, the run's or the served model's inputs.</summary>
     [Parameter]
@@ -117,9 +123,9 @@ public sealed class MeasureFeatureDriftCommand : MlopsCmdlet
         {
             var comparison = ParameterSetName switch
             {
-                RunSet => detector.CompareRunWithSnapshot(RunId!, Current, scope, Feature, thresholds),
+                RunSet => detector.CompareRunWithSnapshot(RunId!, Given(Current), scope, Feature, thresholds),
                 EndpointSet => detector.CompareEndpoint(Endpoint, Window(), RunId, Feature, thresholds),
-                _ => detector.CompareSnapshots(Table, Baseline, Current, scope, Feature, thresholds),
+                _ => detector.CompareSnapshots(Table, Given(Baseline), Given(Current), scope, Feature, thresholds),
             };
             WriteVerbose($"Baseline: {comparison.Baseline}. Current: {comparison.Current}.");
             foreach (var note in comparison.Notes)
@@ -134,7 +140,15 @@ public sealed class MeasureFeatureDriftCommand : MlopsCmdlet
         });
     }
 
+    private static long? Given(long snapshotId) => snapshotId > 0 ? snapshotId : null;
+
     /// <summary>The predictions to read: the newest 1,000 unless a start or a count says otherwise.</summary>
-    private DriftWindow Window() =>
-        new(Since?.ToUniversalTime(), Until?.ToUniversalTime(), Last ?? (Since is null ? DriftWindow.DefaultLast : null));
+    private DriftWindow Window()
+    {
+        var bound = MyInvocation.BoundParameters;
+        DateTime? since = bound.ContainsKey(nameof(Since)) ? Since.ToUniversalTime() : null;
+        DateTime? until = bound.ContainsKey(nameof(Until)) ? Until.ToUniversalTime() : null;
+        int? last = Last > 0 ? Last : since is null ? DriftWindow.DefaultLast : null;
+        return new DriftWindow(since, until, last);
+    }
 }
