@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using MlopsPS.Core.Common;
 using MlopsPS.Core.Store;
 using MlopsPS.Core.Tables;
 
@@ -9,7 +7,7 @@ namespace MlopsPS.Core.Monitoring;
 /// <summary>
 /// Reads the two kinds of rows a drift comparison takes into <see cref="DriftSample"/>s: rows of a table scan, straight
 /// from the column arrays as doubles (no float32 rounding, no object per row), and the inputs an endpoint logged with its
-/// predictions.
+/// predictions (through the prediction log's own reader).
 /// </summary>
 internal static class DriftSampleReader
 {
@@ -32,45 +30,31 @@ internal static class DriftSampleReader
     }
 
     /// <summary>
-    /// The <paramref name="features"/> of the predictions <paramref name="endpointName"/> logged in the window, from their
-    /// <c>inputs_json</c>; a feature that is missing, null or not a number in a prediction is left out for that one.
+    /// The <paramref name="features"/> of the predictions <paramref name="endpointName"/> logged in the window, from the
+    /// prediction log (<see cref="PredictionLog"/>); a feature that is missing or null in a prediction is left out for
+    /// that one.
     /// </summary>
     public static DriftSample FromPredictions(MlopsStore store, string endpointName, DriftWindow window, IReadOnlyList<string> features)
     {
-        using var connection = store.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT inputs_json, predicted_at FROM predictions
-            WHERE endpoint_name = $endpoint AND predicted_at >= $since AND predicted_at < $until
-            ORDER BY predicted_at DESC, prediction_id
-            LIMIT $limit;
-            """;
-        command.Parameters.AddWithValue("$endpoint", endpointName);
-        command.Parameters.AddWithValue("$since", window.Since is { } since ? UnixTime.ToMs(since) : long.MinValue);
-        command.Parameters.AddWithValue("$until", window.Until is { } until ? UnixTime.ToMs(until) : long.MaxValue);
-        command.Parameters.AddWithValue("$limit", window.Last ?? -1); // a negative LIMIT is no limit in SQLite
-
-        var index = features.Select((f, i) => (f, i)).ToDictionary(p => p.f, p => p.i, StringComparer.Ordinal);
-        var lists = features.Select(_ => new List<double>()).ToArray();
-        long rows = 0, newest = long.MinValue, oldest = long.MaxValue;
-        using (var reader = command.ExecuteReader())
+        var logged = new PredictionLog(store).List(endpointName, window.Since, window.Until, window.Last);
+        var lists = features.Select(_ => new List<double>(logged.Count)).ToArray();
+        foreach (var prediction in logged)
         {
-            while (reader.Read())
+            for (var f = 0; f < features.Count; f++)
             {
-                rows++;
-                var at = reader.GetInt64(1);
-                newest = Math.Max(newest, at);
-                oldest = Math.Min(oldest, at);
-                ReadInputs(reader.GetString(0), index, lists);
+                if (prediction.Inputs.TryGetValue(features[f], out var value) && value is double number && double.IsFinite(number))
+                {
+                    lists[f].Add(number);
+                }
             }
         }
 
-        var description = rows == 0
+        var description = logged.Count == 0
             ? $"no predictions of endpoint '{endpointName}' {Describe(window)}"
             : string.Create(
                 CultureInfo.InvariantCulture,
-                $"{rows:N0} predictions of endpoint '{endpointName}', {Time(oldest)} to {Time(newest)} UTC");
-        return new DriftSample(description, rows, features.Select((f, i) => KeyValuePair.Create(f, lists[i].ToArray())));
+                $"{logged.Count:N0} predictions of endpoint '{endpointName}', {Time(logged.Min(p => p.PredictedAt))} to {Time(logged.Max(p => p.PredictedAt))} UTC");
+        return new DriftSample(description, logged.Count, features.Select((f, i) => KeyValuePair.Create(f, lists[i].ToArray())));
     }
 
     /// <summary>The window in words, for the message about an empty one.</summary>
@@ -95,44 +79,7 @@ internal static class DriftSampleReader
         return parts.Count == 0 ? "at all" : string.Join(", ", parts);
     }
 
-    private static string Time(long ms) =>
-        UnixTime.ToDateTime(ms).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    private static void ReadInputs(string json, Dictionary<string, int> index, List<double>[] lists)
-    {
-        // {"feature": value, ...} as the host logs it; anything else in a row is ignored rather than failing the comparison.
-        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return;
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var name = reader.GetString()!;
-            if (!reader.Read())
-            {
-                return;
-            }
-
-            if (index.TryGetValue(name, out var position) && Number(ref reader) is double value)
-            {
-                lists[position].Add(value);
-            }
-
-            reader.Skip();
-        }
-    }
-
-    private static double? Number(ref Utf8JsonReader reader) => reader.TokenType switch
-    {
-        JsonTokenType.Number when reader.TryGetDouble(out var value) && double.IsFinite(value) => value,
-        JsonTokenType.True => 1.0,
-        JsonTokenType.False => 0.0,
-        JsonTokenType.String when double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
-            && double.IsFinite(parsed) => parsed,
-        _ => null,
-    };
+    private static string Time(DateTime at) => at.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static void AppendNumbers(Array column, int count, List<double> target)
     {

@@ -17,12 +17,12 @@ public sealed class EndpointReportBuilder
     private readonly MlopsStore _store;
     private readonly IReportActivitySource _activity;
 
-    /// <summary>Reports on endpoints of <paramref name="store"/>; activity from the prediction log unless another source is given.</summary>
+    /// <summary>Reports on endpoints of <paramref name="store"/>; activity from the monitoring metric windows unless another source is given.</summary>
     public EndpointReportBuilder(MlopsStore store, IReportActivitySource? activity = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
-        _activity = activity ?? new ReportActivityQuery(store);
+        _activity = activity ?? new ReportActivityFromMetrics(new PredictionMetrics(store));
     }
 
     /// <summary>The report of <paramref name="endpointName"/>; throws <see cref="EndpointNotFoundException"/> for an unknown name.</summary>

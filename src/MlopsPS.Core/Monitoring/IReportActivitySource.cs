@@ -2,8 +2,8 @@ namespace MlopsPS.Core.Monitoring;
 
 /// <summary>
 /// Where the report gets an endpoint's activity over time (volume, latency, accuracy per time bucket). An interface so
-/// that the report does not own a metrics engine: <see cref="ReportActivityQuery"/> aggregates the prediction log
-/// directly, and an adapter over the monitoring metrics windows can take its place.
+/// that the report does not own a metrics engine: <see cref="ReportActivityFromMetrics"/> reads the monitoring metric
+/// windows, and a test or another store can supply its own.
 /// </summary>
 public interface IReportActivitySource
 {

@@ -20,6 +20,9 @@ public sealed record ReportActivity(
     /// <summary>All predictions in the window.</summary>
     public long Predictions => Buckets.Sum(b => b.Predictions);
 
+    /// <summary>All requests in the window.</summary>
+    public long Requests => Buckets.Sum(b => b.Requests);
+
     /// <summary>Predictions with ground truth.</summary>
     public long Labeled => Buckets.Sum(b => b.Labeled);
 

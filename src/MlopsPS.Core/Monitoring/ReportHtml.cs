@@ -145,7 +145,7 @@ public static class ReportHtml
     {
         var activity = report.Activity;
         html.Append("<section class=\"tiles\" data-section=\"summary\">\n");
-        Tile(html, "Predictions", activity.Predictions.ToString("N0", CultureInfo.InvariantCulture), null);
+        Tile(html, "Requests / predictions", activity.Predictions == 0 ? "–" : $"{Count(activity.Requests)} / {Count(activity.Predictions)}", null);
         Tile(html, "With ground truth", activity.Predictions == 0 ? "–" : $"{activity.Labeled.ToString("N0", CultureInfo.InvariantCulture)} ({Percent((double)activity.Labeled / activity.Predictions)})", null);
         Tile(html, "Accuracy", activity.Accuracy is { } accuracy ? Percent(accuracy) : "–", null);
         Tile(html, "Latency p50 / p95", activity.LatencyP50Ms is { } p50 ? $"{Number(p50)} / {Ms(activity.LatencyP95Ms!.Value)}" : "–", null);
@@ -168,7 +168,7 @@ public static class ReportHtml
     private static void Volume(StringBuilder html, EndpointReport report)
     {
         var activity = report.Activity;
-        Open(html, "volume", "Request volume", $"Predictions logged per {Width(activity.BucketWidth)} (one per scored row).");
+        Open(html, "volume", "Request volume", $"Scoring requests per {Width(activity.BucketWidth)}; the predictions they carried (one per scored row) are in each bar's tooltip.");
         if (activity.Predictions == 0)
         {
             Empty(html, "volume", NoPredictionsText(report));
@@ -176,8 +176,8 @@ public static class ReportHtml
         else
         {
             html.Append(ReportSvg.TimeBars(
-                "volume", "Predictions per time bucket",
-                activity.Buckets.Select(b => (b.Start, (double)b.Predictions)).ToArray(),
+                "volume", "Requests per time bucket",
+                activity.Buckets.Select(b => (b.Start, (double)b.Requests, $"{Count(b.Requests)} requests, {Count(b.Predictions)} predictions")).ToArray(),
                 activity.BucketWidth, activity.From!.Value, activity.To!.Value, v => v.ToString("#,0.##", CultureInfo.InvariantCulture)));
         }
 
@@ -187,7 +187,7 @@ public static class ReportHtml
     private static void Latency(StringBuilder html, EndpointReport report)
     {
         var activity = report.Activity;
-        Open(html, "latency", "Latency", $"Request latency per {Width(activity.BucketWidth)}, milliseconds: median, 95th and 99th percentile (nearest rank, over predictions).");
+        Open(html, "latency", "Latency", $"Request latency in the host per {Width(activity.BucketWidth)}, milliseconds: median, 95th and 99th percentile (nearest rank, over predictions; where two model versions served a bucket, the larger of their values).");
         if (activity.Predictions == 0)
         {
             Empty(html, "latency", NoPredictionsText(report));
@@ -365,6 +365,8 @@ public static class ReportHtml
         { TotalMinutes: >= 1 } when width.TotalMinutes % 1 == 0 => width.TotalMinutes == 1 ? "minute" : $"{width.TotalMinutes:0} minutes",
         _ => $"{width.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} seconds",
     };
+
+    private static string Count(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string Time(DateTime at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
 

@@ -72,16 +72,16 @@ internal static class ReportSvg
         return Close(svg);
     }
 
-    /// <summary>Bars over time (request volume), one per non-empty bucket.</summary>
+    /// <summary>Bars over time (request volume), one per non-empty bucket, each with its tooltip.</summary>
     public static string TimeBars(
-        string chart, string label, IReadOnlyList<(DateTime Start, double Value)> bars, TimeSpan width, DateTime from, DateTime to, Func<double, string> format)
+        string chart, string label, IReadOnlyList<(DateTime Start, double Value, string Tooltip)> bars, TimeSpan width, DateTime from, DateTime to, Func<double, string> format)
     {
         var drawn = bars.Where(b => b.Value > 0).ToArray();
         var max = NiceMax(drawn.Select(b => b.Value).DefaultIfEmpty(1).Max());
         var svg = Open(chart, label, Width, Height, drawn.Length);
         YAxis(svg, max, format);
         TimeAxis(svg, from, to);
-        foreach (var (start, value) in drawn)
+        foreach (var (start, value, tooltip) in drawn)
         {
             var x0 = X(start, from, to);
             var x1 = X(start + width, from, to);
@@ -89,7 +89,7 @@ internal static class ReportSvg
             var y = Y(value, max);
             svg.Append(CultureInfo.InvariantCulture,
                 $"<rect class=\"point bar\" x=\"{N(x0 + gap / 2)}\" y=\"{N(y)}\" width=\"{N(Math.Max(0.5, x1 - x0 - gap))}\" height=\"{N(Height - Bottom - y)}\">");
-            svg.Append(CultureInfo.InvariantCulture, $"<title>{Encode(Time(start))}: {Encode(format(value))}</title></rect>");
+            svg.Append(CultureInfo.InvariantCulture, $"<title>{Encode(Time(start))}: {Encode(tooltip)}</title></rect>");
         }
 
         return Close(svg);

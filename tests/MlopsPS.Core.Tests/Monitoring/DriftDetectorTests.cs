@@ -1,6 +1,7 @@
 using MlopsPS.Core.Monitoring;
 using MlopsPS.Core.Registry;
 using MlopsPS.Core.Retraining;
+using MlopsPS.Core.Serving;
 using MlopsPS.Core.Sources;
 using MlopsPS.Core.Tables;
 using MlopsPS.Core.Tests.Serving;
@@ -164,7 +165,7 @@ public sealed class DriftDetectorTests : IDisposable
     }
 
     [Fact]
-    public void Endpoint_ComparesTheLoggedInputsWithTheServedModelsTrainingRows()
+    public void Endpoint_ComparesTheInputsOfRealScoredRequestsWithTheServedModelsTrainingRows()
     {
         var manager = ServingTestSupport.Manager(_temp.Store);
         try
@@ -172,24 +173,30 @@ public sealed class DriftDetectorTests : IDisposable
             Append("telco", TelcoCellTowers.DatasetName, 2000, seed: 21);
             var run = new Retrainer(_temp.Store).Retrain(new RetrainRequest { Table = "telco", Hyperparameters = new Dictionary<string, object?> { ["n_estimators"] = 3 } });
             var version = new ModelRegistry(_temp.Store).RegisterRunModel("celltower", run.RunId);
-            manager.Publish("celltower", version);
+            var deployment = manager.Publish("celltower", version);
             var features = version.Signature.Select(i => i.Name).ToArray();
-            var start = DateTime.UtcNow.AddHours(-2);
 
-            // An hour of requests like the training rows, then an hour of drifted ones.
-            Log(Generate(TelcoCellTowers.DatasetName, DayOfMinutes, seed: 22, drift: null), features, start);
-            Log(Generate(TelcoCellTowers.DatasetName, DayOfMinutes, seed: 23, DriftSpec.Default), features, start.AddHours(1));
+            // Requests like the training rows, then drifted ones, through the endpoint: the host logs every row.
+            using var client = new ScoringClient(new Uri(deployment.Url!));
+            Score(client, Generate(TelcoCellTowers.DatasetName, DayOfMinutes, seed: 22, drift: null), features);
+            MonitoringTestSupport.WaitForLogged(_temp.Store, "celltower", DayOfMinutes);
+            Thread.Sleep(20);
+            var driftStarted = DateTime.UtcNow;
+            Thread.Sleep(20);
+            Score(client, Generate(TelcoCellTowers.DatasetName, DayOfMinutes, seed: 23, DriftSpec.Default), features);
+            Assert.Equal(2 * DayOfMinutes, MonitoringTestSupport.WaitForLogged(_temp.Store, "celltower", 2 * DayOfMinutes).Count);
 
             var recent = _detector.CompareEndpoint("celltower");
-            var earlier = _detector.CompareEndpoint("celltower", new DriftWindow(Until: start.AddHours(1)));
-            var sinceDrift = _detector.CompareEndpoint("celltower", new DriftWindow(Since: start.AddHours(1)));
+            var beforeDrift = _detector.CompareEndpoint("celltower", new DriftWindow(Until: driftStarted));
+            var sinceDrift = _detector.CompareEndpoint("celltower", new DriftWindow(Since: driftStarted));
 
             Assert.All(recent.Features, f => Assert.Equal(DriftWindow.DefaultLast, f.CurrentCount));
             Assert.All(recent.Features, f => Assert.Equal(2000, f.BaselineCount));
             Assert.Equal(s_telcoShifted, recent.Drifted.Select(f => f.Feature));
-            Assert.Empty(earlier.Drifted);
-            Assert.All(earlier.Features, f => Assert.Equal(DayOfMinutes, f.CurrentCount));
+            Assert.Empty(beforeDrift.Drifted);
+            Assert.All(beforeDrift.Features, f => Assert.Equal(DayOfMinutes, f.CurrentCount));
             Assert.Equal(s_telcoShifted, sinceDrift.Drifted.Select(f => f.Feature));
+            Assert.All(sinceDrift.Features, f => Assert.Equal(DayOfMinutes, f.CurrentCount));
             Assert.Contains("predictions of endpoint 'celltower'", recent.Current);
 
             var none = Assert.Throws<DriftSampleEmptyException>(() => _detector.CompareEndpoint("celltower", new DriftWindow(Since: DateTime.UtcNow.AddHours(1))));
@@ -202,21 +209,22 @@ public sealed class DriftDetectorTests : IDisposable
     }
 
     [Fact]
-    public void Predictions_WithMissingOrNonNumericInputs_LeaveThoseValuesOut()
+    public void Predictions_WithMissingInputs_LeaveThoseValuesOut()
     {
         var start = DateTime.UtcNow.AddMinutes(-10);
-        PredictionLogWriter.Insert(_temp.Store, "celltower",
+        DriftTestLog.Record(_temp.Store, DriftTestLog.Source("celltower", "a", "b"),
         [
-            new(start, new Dictionary<string, object?> { ["a"] = 1.5, ["b"] = null }, "0", 0.1, 100),
-            new(start.AddSeconds(1), new Dictionary<string, object?> { ["a"] = "2.5", ["b"] = "x" }, "0", 0.1, 100),
-            new(start.AddSeconds(2), new Dictionary<string, object?> { ["a"] = true, ["c"] = 3 }, "1", 0.9, 100),
+            new(start, [1.5f, float.NaN], 0.1f, 100),
+            new(start.AddSeconds(1), [2.5f, float.NaN], 0.1f, 100),
+            new(start.AddSeconds(2), [float.NaN, 3], 0.9f, 100),
         ]);
 
-        var sample = DriftSampleReader.FromPredictions(_temp.Store, "celltower", new DriftWindow(), ["a", "b"]);
+        var sample = DriftSampleReader.FromPredictions(_temp.Store, "celltower", new DriftWindow(), ["a", "b", "c"]);
 
         Assert.Equal(3, sample.Rows);
-        Assert.Equal([1.0, 2.5, 1.5], sample.Values("a"));
-        Assert.Empty(sample.Values("b"));
+        Assert.Equal([1.5, 2.5], sample.Values("a"));
+        Assert.Equal([3.0], sample.Values("b"));
+        Assert.Empty(sample.Values("c"));
     }
 
     private Snapshot Append(string table, string dataset, int rows, int seed, DriftSpec? drift = null) =>
@@ -225,7 +233,14 @@ public sealed class DriftDetectorTests : IDisposable
     private static ColumnBatch Generate(string dataset, int rows, int seed, DriftSpec? drift) =>
         Sources.Batches.Concat(SyntheticDatasets.Get(dataset).Generate(rows, seed, drift));
 
-    private void Log(ColumnBatch rows, IReadOnlyList<string> features, DateTime start) =>
-        PredictionLogWriter.Insert(_temp.Store, "celltower", PredictionLogWriter.Inputs(rows, features)
-            .Select((inputs, i) => new PredictionLogWriter.Entry(start.AddSeconds(i * 2), inputs, "0", 0.1, 300)));
+    private static void Score(ScoringClient client, ColumnBatch rows, IReadOnlyList<string> features)
+    {
+        // Requests of 100 rows, as Invoke-ModelEndpoint batches them.
+        var values = DriftTestLog.Inputs(rows, features).SelectMany(r => r.Select(v => (double)v)).ToArray();
+        for (var start = 0; start < rows.RowCount; start += 100)
+        {
+            var count = Math.Min(100, rows.RowCount - start);
+            client.Score(features, values.AsSpan(start * features.Count, count * features.Count), count);
+        }
+    }
 }

@@ -170,15 +170,16 @@ public sealed partial class ReportRenderingTests(ReportRenderingTests.Endpoints 
                 new TableCatalog(_temp.Store).Append("telco", dataset.Generate(2000, seed: 31), new AppendOptions { Dataset = dataset.Name });
                 var run = new Retrainer(_temp.Store).Retrain(new RetrainRequest { Table = "telco", Hyperparameters = new Dictionary<string, object?> { ["n_estimators"] = 10 } });
                 var version = new ModelRegistry(_temp.Store).RegisterRunModel("celltower", run.RunId);
-                _manager.Publish(Busy, version);
+                var busy = _manager.Publish(Busy, version);
                 _manager.Publish(Quiet, version);
 
                 Start = DateTime.UtcNow.AddHours(-2);
                 var features = version.Signature.Select(i => i.Name).ToArray();
                 var calm = Sources.Batches.Concat(dataset.Generate(720, seed: 32));
                 var drifted = Sources.Batches.Concat(dataset.Generate(720, seed: 33, DriftSpec.Default));
-                Log(calm, features, Start);
-                Log(drifted, features, Start.AddHours(1));
+                var source = DriftTestLog.Source(busy, version);
+                Log(source, calm, features, Start);
+                Log(source, drifted, features, Start.AddHours(1));
             }
             catch
             {
@@ -217,21 +218,19 @@ public sealed partial class ReportRenderingTests(ReportRenderingTests.Endpoints 
             _temp.Dispose();
         }
 
-        private void Log(ColumnBatch rows, IReadOnlyList<string> features, DateTime start)
+        private void Log(PredictionSource source, ColumnBatch rows, IReadOnlyList<string> features, DateTime start)
         {
-            // One prediction every 5 s; the class agrees with the true label 4 times in 5. True labels arrive for the
-            // first 90 minutes only.
+            // One prediction every 5 s, through the recorder the host uses; the class agrees with the true label 4 times
+            // in 5. True labels are sent for the first 90 minutes only.
             var labels = rows.Column<long>(SyntheticDatasets.Get(TelcoCellTowers.DatasetName).Label);
+            var predicted = labels.Select((truth, i) => i % 5 == 0 ? 1 - truth : truth).ToArray();
+            var ids = DriftTestLog.Record(_temp.Store, source, DriftTestLog.Inputs(rows, features).Select((inputs, i) => new DriftTestLog.Entry(
+                start.AddSeconds(i * 5), inputs, predicted[i] == 1 ? 0.8f : 0.2f, 300 + (i % 7 * 150) + (i % 50 == 0 ? 4000 : 0))));
             var cutoff = Start.AddMinutes(90);
-            PredictionLogWriter.Insert(_temp.Store, Busy, PredictionLogWriter.Inputs(rows, features).Select((inputs, i) =>
-            {
-                var at = start.AddSeconds(i * 5);
-                var truth = labels[i];
-                var predicted = i % 5 == 0 ? 1 - truth : truth;
-                return new PredictionLogWriter.Entry(
-                    at, inputs, PredictionLogWriter.Label(predicted), predicted == 1 ? 0.8 : 0.2, 300 + (i % 7 * 150) + (i % 50 == 0 ? 4000 : 0),
-                    at < cutoff ? PredictionLogWriter.Label(truth) : null);
-            }));
+            DriftTestLog.Label(_temp.Store, ids
+                .Select((id, i) => (Id: id, At: start.AddSeconds(i * 5), Truth: labels[i]))
+                .Where(p => p.At < cutoff)
+                .Select(p => (p.Id, p.Truth.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         }
     }
 }
