@@ -123,6 +123,38 @@ Describe 'Measure-FeatureDrift and Export-ModelEndpointReport on an endpoint' {
         $html | Should -Not -Match '(?i)\b(src|href)\s*='
     }
 
+    It 'flags the inputs of drifted requests scored through the endpoint, against the training rows' {
+        $batch = New-Batch -Table telco -Rows 1440 -Seed 22 -Drift -Store $store
+        $script:scored = @(Read-Table telco -FromSnapshot $batch.ParentId -ToSnapshot $batch.SnapshotId -Store $store |
+                Invoke-ModelEndpoint celltower -Store $store)
+        $scored.Count | Should -Be 1440
+        # The host writes its log off the request path, about 0.1 s after answering.
+        $deadline = (Get-Date).AddSeconds(15)
+        while (@(Get-ModelEndpointPrediction celltower -Store $store).Count -lt 1440 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+
+        $drift = @(Measure-FeatureDrift -Endpoint celltower -Store $store)
+
+        $drift.Feature | Should -Be $signals
+        ($drift | Where-Object Drifted).Feature | Should -Be $shifted
+        $drift[0].CurrentCount | Should -Be 1000 -Because 'the newest 1,000 predictions by default'
+        $drift[0].BaselineCount | Should -Be 2000
+        (Measure-FeatureDrift -Endpoint celltower -Last 1440 -Store $store)[0].CurrentCount | Should -Be 1440
+        @(Measure-FeatureDrift -Endpoint celltower -Start (Get-Date).AddMinutes(-10) -Store $store)[0].CurrentCount | Should -Be 1440
+    }
+
+    It 'draws volume, latency and accuracy once requests are scored and their true labels sent' {
+        $scored | Select-Object PredictionId, @{ Name = 'Label'; Expression = { $_.cell_tower_failure } } | Add-GroundTruth -Store $store
+
+        $file = Export-ModelEndpointReport celltower (Join-Path $folder 'scored.html') -Store $store
+        $html = Get-Content $file.FullName -Raw
+
+        foreach ($chart in 'volume', 'latency', 'accuracy', 'drift', 'importance') {
+            $html | Should -Match "data-chart=""$chart"" data-points=""[1-9]"
+        }
+        $html | Should -Not -Match 'data-empty='
+        $html | Should -Match '<div class="label">Drifted features</div><div class="value">3 of 4</div>'
+    }
+
     It 'writes <name>.html into a folder for each piped endpoint, relative to the current location' {
         Push-Location $store
         try {

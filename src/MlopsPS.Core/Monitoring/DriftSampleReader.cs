@@ -36,7 +36,7 @@ internal static class DriftSampleReader
     /// </summary>
     public static DriftSample FromPredictions(MlopsStore store, string endpointName, DriftWindow window, IReadOnlyList<string> features)
     {
-        var logged = new PredictionLog(store).List(endpointName, window.Since, window.Until, window.Last);
+        var logged = new PredictionLog(store).List(endpointName, window.Start, window.End, window.Last);
         var lists = features.Select(_ => new List<double>(logged.Count)).ToArray();
         foreach (var prediction in logged)
         {
@@ -66,14 +66,14 @@ internal static class DriftSampleReader
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"among the newest {last:N0}"));
         }
 
-        if (window.Since is { } since)
+        if (window.Start is { } start)
         {
-            parts.Add("since " + since.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC");
+            parts.Add("since " + start.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC");
         }
 
-        if (window.Until is { } until)
+        if (window.End is { } end)
         {
-            parts.Add("before " + until.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC");
+            parts.Add("before " + end.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC");
         }
 
         return parts.Count == 0 ? "at all" : string.Join(", ", parts);

@@ -1,13 +1,13 @@
 namespace MlopsPS.Core.Monitoring;
 
 /// <summary>
-/// Which logged predictions of an endpoint a drift comparison reads: those made in <c>[Since, Until)</c> (open where
+/// Which logged predictions of an endpoint a drift comparison reads: those made in <c>[Start, End)</c> (open where
 /// null), the newest <see cref="Last"/> of them when set.
 /// </summary>
-/// <param name="Since">The earliest prediction time (UTC, inclusive); null for no lower bound.</param>
-/// <param name="Until">The latest prediction time (UTC, exclusive); null for no upper bound.</param>
+/// <param name="Start">The earliest prediction time (UTC, inclusive); null for no lower bound.</param>
+/// <param name="End">The latest prediction time (UTC, exclusive); null for no upper bound.</param>
 /// <param name="Last">At most this many predictions, the newest; null for all in the window.</param>
-public sealed record DriftWindow(DateTime? Since = null, DateTime? Until = null, int? Last = null)
+public sealed record DriftWindow(DateTime? Start = null, DateTime? End = null, int? Last = null)
 {
     /// <summary>The number of newest predictions read when neither a start nor a count is given.</summary>
     public const int DefaultLast = 1000;
@@ -23,9 +23,9 @@ public sealed record DriftWindow(DateTime? Since = null, DateTime? Until = null,
             throw new DriftArgumentException($"The number of predictions must be positive; got {Last}.");
         }
 
-        if (Since is { } since && Until is { } until && since.ToUniversalTime() >= until.ToUniversalTime())
+        if (Start is { } start && End is { } end && start.ToUniversalTime() >= end.ToUniversalTime())
         {
-            throw new DriftArgumentException($"The window's start ({since:o}) must come before its end ({until:o}).");
+            throw new DriftArgumentException($"The window's start ({start:o}) must come before its end ({end:o}).");
         }
     }
 }

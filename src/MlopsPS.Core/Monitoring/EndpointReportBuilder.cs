@@ -30,14 +30,14 @@ public sealed class EndpointReportBuilder
     {
         options ??= new EndpointReportOptions();
         options.Thresholds.Validate();
-        var window = new DriftWindow(options.Since, options.Until, options.DriftLast);
+        var window = new DriftWindow(options.Start, options.End, options.DriftLast);
         window.Validate();
 
         var manager = new EndpointManager(_store);
         var endpoint = manager.GetEndpoint(endpointName, checkHealth: false);
         var deployments = manager.GetDeployments(endpoint.Name).Where(d => string.Equals(d.EndpointName, endpoint.Name, StringComparison.Ordinal)).ToArray();
         var run = ServedRun(endpoint);
-        var activity = _activity.Read(endpoint.Name, options.Since, options.Until, options.BucketWidth);
+        var activity = _activity.Read(endpoint.Name, options.Start, options.End, options.BucketWidth);
         var (drift, driftMessage) = Drift(endpoint, window, options.Thresholds);
         var (importance, importanceMessage) = Importance(run);
         return new EndpointReport(

@@ -4,10 +4,10 @@ namespace MlopsPS.Core.Monitoring;
 public sealed record EndpointReportOptions
 {
     /// <summary>The start of the activity charts and of the drift window (UTC, inclusive); null for the first prediction.</summary>
-    public DateTime? Since { get; init; }
+    public DateTime? Start { get; init; }
 
     /// <summary>The end (UTC, exclusive); null for after the last prediction.</summary>
-    public DateTime? Until { get; init; }
+    public DateTime? End { get; init; }
 
     /// <summary>The width of a time bucket; chosen from the span when null (at most 60 buckets).</summary>
     public TimeSpan? BucketWidth { get; init; }

@@ -8,8 +8,8 @@ namespace MlopsPS.Core.Monitoring;
 public interface IReportActivitySource
 {
     /// <summary>
-    /// The activity of <paramref name="endpointName"/> in <c>[since, until)</c> (open where null), in buckets of
+    /// The activity of <paramref name="endpointName"/> in <c>[start, end)</c> (open where null), in buckets of
     /// <paramref name="bucketWidth"/> (chosen from the span when null).
     /// </summary>
-    ReportActivity Read(string endpointName, DateTime? since, DateTime? until, TimeSpan? bucketWidth);
+    ReportActivity Read(string endpointName, DateTime? start, DateTime? end, TimeSpan? bucketWidth);
 }

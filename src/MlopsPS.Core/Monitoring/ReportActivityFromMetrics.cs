@@ -26,7 +26,7 @@ public sealed class ReportActivityFromMetrics(PredictionMetrics metrics) : IRepo
     ];
 
     /// <inheritdoc />
-    public ReportActivity Read(string endpointName, DateTime? since, DateTime? until, TimeSpan? bucketWidth)
+    public ReportActivity Read(string endpointName, DateTime? start, DateTime? end, TimeSpan? bucketWidth)
     {
         ArgumentNullException.ThrowIfNull(endpointName);
         if (bucketWidth is { } asked && asked < TimeSpan.FromSeconds(1))
@@ -35,14 +35,14 @@ public sealed class ReportActivityFromMetrics(PredictionMetrics metrics) : IRepo
         }
 
         // The endpoint's name as a pattern: names cannot hold the wildcards, and '[' is escaped by the metrics query.
-        var whole = metrics.Compute(new PredictionMetricQuery(endpointName, Start: since, End: until));
+        var whole = metrics.Compute(new PredictionMetricQuery(endpointName, Start: start, End: end));
         if (whole.Count == 0)
         {
             return new ReportActivity(null, null, bucketWidth ?? s_widths[0], [], null, null, null);
         }
 
-        var from = since ?? whole.Min(w => w.Start);
-        var to = until ?? whole.Max(w => w.End).AddMilliseconds(1);
+        var from = start ?? whole.Min(w => w.Start);
+        var to = end ?? whole.Max(w => w.End).AddMilliseconds(1);
         var width = bucketWidth ?? ChooseWidth(to - from);
         var first = Floor(from, width);
         var count = (int)Math.Min(long.MaxValue, (Floor(to.AddTicks(-1), width) - first).Ticks / width.Ticks) + 1;
@@ -52,7 +52,7 @@ public sealed class ReportActivityFromMetrics(PredictionMetrics metrics) : IRepo
                 $"Buckets of {width} over {to - from} make more than {MaxBuckets} points; choose a wider bucket.");
         }
 
-        var windows = metrics.Compute(new PredictionMetricQuery(endpointName, Start: since, End: until, Window: width))
+        var windows = metrics.Compute(new PredictionMetricQuery(endpointName, Start: start, End: end, Window: width))
             .ToLookup(w => w.Start);
         var buckets = Enumerable.Range(0, count)
             .Select(i => first + (width * i))

@@ -349,12 +349,12 @@ public static class ReportHtml
     private static string WindowText(EndpointReport report)
     {
         var options = report.Options;
-        return (options.Since, options.Until) switch
+        return (options.Start, options.End) switch
         {
             (null, null) => "All predictions",
-            ({ } since, null) => $"Since {Time(since)}",
-            (null, { } until) => $"Before {Time(until)}",
-            ({ } since, { } until) => $"From {Time(since)} to {Time(until)}",
+            ({ } start, null) => $"Since {Time(start)}",
+            (null, { } end) => $"Before {Time(end)}",
+            ({ } start, { } end) => $"From {Time(start)} to {Time(end)}",
         };
     }
 

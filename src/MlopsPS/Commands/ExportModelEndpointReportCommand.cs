@@ -38,11 +38,13 @@ public sealed class ExportModelEndpointReportCommand : MlopsCmdlet
     /// <summary>Only predictions made at or after this time.</summary>
     /// <remarks>Not nullable, so help shows DateTime (likewise below); whether it was given is read from the bound parameters.</remarks>
     [Parameter]
-    public DateTime Since { get; set; }
+    [Alias("Since")]
+    public DateTime Start { get; set; }
 
     /// <summary>Only predictions made before this time.</summary>
     [Parameter]
-    public DateTime Until { get; set; }
+    [Alias("Until")]
+    public DateTime End { get; set; }
 
     /// <summary>The width of a time bucket of the charts; chosen from the span when omitted (at most 60 buckets).</summary>
     [Parameter]
@@ -68,8 +70,8 @@ public sealed class ExportModelEndpointReportCommand : MlopsCmdlet
             var bound = MyInvocation.BoundParameters;
             var report = builder.Build(Name, new EndpointReportOptions
             {
-                Since = bound.ContainsKey(nameof(Since)) ? Since.ToUniversalTime() : null,
-                Until = bound.ContainsKey(nameof(Until)) ? Until.ToUniversalTime() : null,
+                Start = bound.ContainsKey(nameof(Start)) ? Start.ToUniversalTime() : null,
+                End = bound.ContainsKey(nameof(End)) ? End.ToUniversalTime() : null,
                 BucketWidth = bound.ContainsKey(nameof(BucketWidth)) ? BucketWidth : null,
                 DriftLast = DriftLast,
             });

@@ -62,18 +62,20 @@ public sealed class MeasureFeatureDriftCommand : MlopsCmdlet
     [ArgumentCompleter(typeof(EndpointNameCompleter))]
     public string Endpoint { get; set; } = string.Empty;
 
-    /// <summary>Only the newest this many predictions (1,000 when neither -Last nor -Since is given).</summary>
+    /// <summary>Only the newest this many predictions (1,000 when neither -Last nor -Start is given).</summary>
     [Parameter(ParameterSetName = EndpointSet)]
     [ValidateRange(1, int.MaxValue)]
     public int Last { get; set; }
 
     /// <summary>Only predictions made at or after this time.</summary>
     [Parameter(ParameterSetName = EndpointSet)]
-    public DateTime Since { get; set; }
+    [Alias("Since")]
+    public DateTime Start { get; set; }
 
     /// <summary>Only predictions made before this time.</summary>
     [Parameter(ParameterSetName = EndpointSet)]
-    public DateTime Until { get; set; }
+    [Alias("Until")]
+    public DateTime End { get; set; }
 
     /// <summary>The features to compare; by default the dataset's features, the run's or the served model's inputs.</summary>
     [Parameter]
@@ -146,9 +148,9 @@ public sealed class MeasureFeatureDriftCommand : MlopsCmdlet
     private DriftWindow Window()
     {
         var bound = MyInvocation.BoundParameters;
-        DateTime? since = bound.ContainsKey(nameof(Since)) ? Since.ToUniversalTime() : null;
-        DateTime? until = bound.ContainsKey(nameof(Until)) ? Until.ToUniversalTime() : null;
-        int? last = Last > 0 ? Last : since is null ? DriftWindow.DefaultLast : null;
-        return new DriftWindow(since, until, last);
+        DateTime? start = bound.ContainsKey(nameof(Start)) ? Start.ToUniversalTime() : null;
+        DateTime? end = bound.ContainsKey(nameof(End)) ? End.ToUniversalTime() : null;
+        int? last = Last > 0 ? Last : start is null ? DriftWindow.DefaultLast : null;
+        return new DriftWindow(start, end, last);
     }
 }

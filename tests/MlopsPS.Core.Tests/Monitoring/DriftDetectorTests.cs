@@ -187,8 +187,8 @@ public sealed class DriftDetectorTests : IDisposable
             Assert.Equal(2 * DayOfMinutes, MonitoringTestSupport.WaitForLogged(_temp.Store, "celltower", 2 * DayOfMinutes).Count);
 
             var recent = _detector.CompareEndpoint("celltower");
-            var beforeDrift = _detector.CompareEndpoint("celltower", new DriftWindow(Until: driftStarted));
-            var sinceDrift = _detector.CompareEndpoint("celltower", new DriftWindow(Since: driftStarted));
+            var beforeDrift = _detector.CompareEndpoint("celltower", new DriftWindow(End: driftStarted));
+            var sinceDrift = _detector.CompareEndpoint("celltower", new DriftWindow(Start: driftStarted));
 
             Assert.All(recent.Features, f => Assert.Equal(DriftWindow.DefaultLast, f.CurrentCount));
             Assert.All(recent.Features, f => Assert.Equal(2000, f.BaselineCount));
@@ -199,7 +199,7 @@ public sealed class DriftDetectorTests : IDisposable
             Assert.All(sinceDrift.Features, f => Assert.Equal(DayOfMinutes, f.CurrentCount));
             Assert.Contains("predictions of endpoint 'celltower'", recent.Current);
 
-            var none = Assert.Throws<DriftSampleEmptyException>(() => _detector.CompareEndpoint("celltower", new DriftWindow(Since: DateTime.UtcNow.AddHours(1))));
+            var none = Assert.Throws<DriftSampleEmptyException>(() => _detector.CompareEndpoint("celltower", new DriftWindow(Start: DateTime.UtcNow.AddHours(1))));
             Assert.Contains("no predictions", none.Message);
         }
         finally

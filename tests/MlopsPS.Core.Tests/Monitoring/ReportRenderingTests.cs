@@ -103,7 +103,7 @@ public sealed partial class ReportRenderingTests(ReportRenderingTests.Endpoints 
     public void Report_WithPredictionsButNoGroundTruth_SaysSoInsteadOfAnAccuracyChart()
     {
         // The busy endpoint's true labels stop after 90 minutes.
-        var report = endpoints.Build(Endpoints.Busy, new EndpointReportOptions { Since = endpoints.Start.AddMinutes(100) });
+        var report = endpoints.Build(Endpoints.Busy, new EndpointReportOptions { Start = endpoints.Start.AddMinutes(100) });
 
         var html = ReportHtml.Render(report);
 
