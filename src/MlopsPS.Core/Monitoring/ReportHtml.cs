@@ -343,8 +343,9 @@ public static class ReportHtml
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"empty\" data-empty=\"{E(section)}\">{E(message)}</p>\n");
 
     private static string NoPredictionsText(EndpointReport report) =>
-        $"No predictions logged for endpoint '{report.Endpoint.Name}' {WindowText(report).ToLowerInvariant()}. " +
-        "Predictions appear here once the endpoint serves requests with tracking on.";
+        $"No predictions logged for endpoint '{report.Endpoint.Name}' " +
+        (report.Options.Start is null && report.Options.End is null ? "yet" : $"in the window ({WindowText(report).ToLowerInvariant()})") +
+        ". Predictions appear here once the endpoint serves requests with tracking on.";
 
     private static string WindowText(EndpointReport report)
     {
