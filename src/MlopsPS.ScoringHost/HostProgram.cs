@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MlopsPS.Core.Common;
+using MlopsPS.Core.Monitoring;
 using MlopsPS.Core.Serving;
 using MlopsPS.Core.Serving.Protocol;
 using MlopsPS.Core.Store;
@@ -99,9 +100,14 @@ internal static class HostProgram
         });
 
         var app = builder.Build();
+        // The prediction log's writer runs beside Kestrel; it is disposed (flushed) after the last request ended.
+        using var recorder = new PredictionRecorder(store, endpoint.TrackingEnabled, log: HostInfo.Log);
+        HostInfo.Log($"prediction tracking is {(endpoint.TrackingEnabled ? "on" : "off")}");
         var handler = new ScoringHandler(
+            endpointName,
             token,
             LiveSettings.From(endpoint.ApiKeyHash, endpoint.MaxBodyBytes),
+            recorder,
             app.Lifetime,
             Environment.GetEnvironmentVariable(BenchmarkRoutesVariable) == "1");
         ((IApplicationBuilder)app).Run(handler.HandleAsync);
@@ -130,6 +136,7 @@ internal static class HostProgram
         HostInfo.Log($"listening on {url} (pid {Environment.ProcessId})");
         await app.WaitForShutdownAsync();
         handler.Slot.Swap(null);
+        recorder.Dispose();
         HostInfo.Log("stopped");
         return 0;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Primitives;
+using MlopsPS.Core.Monitoring;
 using MlopsPS.Core.Serving;
 using MlopsPS.Core.Serving.Protocol;
 
@@ -14,9 +15,10 @@ internal sealed class ServedModel
 {
     private int _references = 1;
 
-    public ServedModel(ServableModel model)
+    public ServedModel(ServableModel model, string endpointName)
     {
         Model = model;
+        Source = new PredictionSource(endpointName, model.DeploymentId ?? string.Empty, model.ModelName, model.Version, model.Schema);
         NameHeader = new StringValues(model.ModelName);
         VersionHeader = new StringValues(model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
         VersionJson = JsonSerializer.SerializeToUtf8Bytes(new VersionInfo(
@@ -24,6 +26,9 @@ internal sealed class ServedModel
     }
 
     public ServableModel Model { get; }
+
+    /// <summary>Who the prediction log says answered: endpoint, deployment, model version.</summary>
+    public PredictionSource Source { get; }
 
     /// <summary>The response headers that say which model answered, prepared once.</summary>
     public StringValues NameHeader { get; }

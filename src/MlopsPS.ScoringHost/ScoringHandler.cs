@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Security.Cryptography;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using MlopsPS.Core.Models;
+using MlopsPS.Core.Monitoring;
 using MlopsPS.Core.Serving;
 using MlopsPS.Core.Serving.Protocol;
 
@@ -44,15 +46,19 @@ internal sealed class ScoringHandler
 
     private readonly ModelSlot _slot = new();
     private readonly SemaphoreSlim _deployGate = new(1, 1);
+    private readonly string _endpointName;
     private readonly byte[] _controlToken;
+    private readonly PredictionRecorder _recorder;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly bool _benchmarkRoutes;
     private volatile LiveSettings _settings;
 
-    public ScoringHandler(string controlToken, LiveSettings settings, IHostApplicationLifetime lifetime, bool benchmarkRoutes)
+    public ScoringHandler(string endpointName, string controlToken, LiveSettings settings, PredictionRecorder recorder, IHostApplicationLifetime lifetime, bool benchmarkRoutes)
     {
+        _endpointName = endpointName;
         _controlToken = Encoding.UTF8.GetBytes(controlToken);
         _settings = settings;
+        _recorder = recorder;
         _lifetime = lifetime;
         _benchmarkRoutes = benchmarkRoutes;
     }
@@ -73,6 +79,8 @@ internal sealed class ScoringHandler
                 return HttpMethods.IsGet(method) ? VersionAsync(context) : MethodNotAllowed(context, "GET");
             case HostControl.DeployPath when HttpMethods.IsPost(method):
                 return DeployAsync(context);
+            case HostControl.SettingsPath when HttpMethods.IsPost(method):
+                return SettingsAsync(context);
             case HostControl.ShutdownPath when HttpMethods.IsPost(method):
                 return ShutdownAsync(context);
             case BenchmarkConstantPath when _benchmarkRoutes && HttpMethods.IsPost(method):
@@ -84,6 +92,7 @@ internal sealed class ScoringHandler
 
     private async Task InvocationsAsync(HttpContext context)
     {
+        var started = Stopwatch.GetTimestamp();
         var request = context.Request;
         ServedModel? model = null;
         var reader = request.BodyReader;
@@ -149,10 +158,12 @@ internal sealed class ScoringHandler
             reader.AdvanceTo(read.Buffer.End);
             holdsBuffer = false;
             var probabilities = model.Model.PredictProbabilities(input.Values, input.Rows);
+            var contributions = input.Explain ? model.Model.PredictContributions(input.Values, input.Rows) : null;
 
             var output = t_output ??= new ArrayBufferWriter<byte>(4096);
             output.ResetWrittenCount();
-            ScoringResponseWriter.WritePredictions(output, model.Model.Schema, probabilities, input.PredictProba, input.Wrapped, Guid.NewGuid());
+            var requestId = PredictionIds.NewRequestId();
+            ScoringResponseWriter.WritePredictions(output, model.Model.Schema, probabilities, input.PredictProba, input.Wrapped, requestId, contributions);
             var response = context.Response;
             response.StatusCode = 200;
             var headers = response.Headers;
@@ -165,6 +176,14 @@ internal sealed class ScoringHandler
             if (output.Capacity > 4 * 1024 * 1024)
             {
                 t_output = null;
+            }
+
+            if (_recorder.Enabled)
+            {
+                // Hands over references only; the background writer does the formatting and the I/O.
+                _recorder.TryRecord(new PredictionBatch(
+                    model.Source, requestId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+                    (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, input.Values, input.Rows, probabilities));
             }
 
             model.Release();
@@ -298,7 +317,8 @@ internal sealed class ScoringHandler
 
             var previous = _slot.Current;
             _settings = LiveSettings.From(command.ApiKeyHash, command.MaxBodyBytes);
-            _slot.Swap(new ServedModel(loaded));
+            _slot.Swap(new ServedModel(loaded, _endpointName));
+            _recorder.Enabled = command.TrackingEnabled;
             HostInfo.Log(previous is null
                 ? $"serving models:/{command.ModelName}/{command.Version}; small batches: {loaded.PredictionPath}"
                 : $"swapped models:/{previous.Model.ModelName}/{previous.Model.Version} for models:/{command.ModelName}/{command.Version}; small batches: {loaded.PredictionPath}");
@@ -311,6 +331,47 @@ internal sealed class ScoringHandler
         {
             _deployGate.Release();
         }
+    }
+
+    private async Task SettingsAsync(HttpContext context)
+    {
+        if (!IsControlRequest(context))
+        {
+            await WriteErrorAsync(context, 404, ScoringErrorCode.NotFound, $"No route POST {context.Request.Path}.");
+            return;
+        }
+
+        SettingsCommand? command;
+        try
+        {
+            if (context.Request.ContentLength > ControlBodyLimit)
+            {
+                throw new JsonException("The settings command is too large.");
+            }
+
+            command = await JsonSerializer.DeserializeAsync<SettingsCommand>(context.Request.Body, HostControl.JsonOptions, context.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            await WriteErrorAsync(context, 400, ScoringErrorCode.BadRequest, "The settings command is malformed: " + e.Message);
+            return;
+        }
+
+        if (command is null)
+        {
+            await WriteErrorAsync(context, 400, ScoringErrorCode.BadRequest, "The settings command is empty.");
+            return;
+        }
+
+        if (_recorder.Enabled != command.TrackingEnabled)
+        {
+            _recorder.Enabled = command.TrackingEnabled;
+            HostInfo.Log($"prediction tracking switched {(command.TrackingEnabled ? "on" : "off")}");
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.Headers.ContentType = s_json;
+        await context.Response.Body.WriteAsync("{}"u8.ToArray(), context.RequestAborted);
     }
 
     private Task ShutdownAsync(HttpContext context)

@@ -21,19 +21,21 @@ internal sealed record EndpointRow(
     string? ControlToken,
     string? CurrentDeploymentId,
     long CreationTime,
-    long LastUpdatedTime)
+    long LastUpdatedTime,
+    bool TrackingEnabled)
 {
     /// <summary>The recorded host process, if any.</summary>
     public ProcessIdentity? HostProcess =>
         HostPid is { } pid && HostStarted is { } started ? new ProcessIdentity(HostName ?? Environment.MachineName, pid, started) : null;
 }
 
-/// <summary>The SQL of the serving tables (migration 0004). Shared by the manager and the host process.</summary>
+/// <summary>The SQL of the serving tables (migrations 0004 and 0006). Shared by the manager and the host process.</summary>
 internal sealed class EndpointCatalog(MlopsStore store)
 {
     private const string EndpointColumns = """
         name, bind_address, requested_port, port, url, api_key_hash, max_body_bytes, status, status_message,
-        host_name, host_pid, host_started, control_token, current_deployment_id, creation_time, last_updated_time
+        host_name, host_pid, host_started, control_token, current_deployment_id, creation_time, last_updated_time,
+        tracking_enabled
         """;
 
     private const string DeploymentColumns = """
@@ -57,24 +59,37 @@ internal sealed class EndpointCatalog(MlopsStore store)
         return QueryEndpoints(connection, "WHERE name GLOB $p", pattern.Replace("[", "[[]", StringComparison.Ordinal));
     }
 
-    public void Create(string name, string bindAddress, int requestedPort, string? apiKeyHash, long maxBodyBytes)
+    public void Create(string name, string bindAddress, int requestedPort, string? apiKeyHash, long maxBodyBytes, bool trackingEnabled)
     {
         var now = UnixTime.NowMs();
         using var connection = Store.OpenConnection();
         Execute(connection, """
-            INSERT INTO endpoints (name, bind_address, requested_port, api_key_hash, max_body_bytes, status, creation_time, last_updated_time)
-            VALUES ($name, $bind, $port, $key, $max, 'Stopped', $now, $now);
-            """, ("$name", name), ("$bind", bindAddress), ("$port", requestedPort), ("$key", apiKeyHash), ("$max", maxBodyBytes), ("$now", now));
+            INSERT INTO endpoints (name, bind_address, requested_port, api_key_hash, max_body_bytes, status, creation_time, last_updated_time, tracking_enabled)
+            VALUES ($name, $bind, $port, $key, $max, 'Stopped', $now, $now, $tracking);
+            """,
+            ("$name", name), ("$bind", bindAddress), ("$port", requestedPort), ("$key", apiKeyHash), ("$max", maxBodyBytes), ("$now", now),
+            ("$tracking", trackingEnabled ? 1 : 0));
     }
 
-    public void UpdateSettings(string name, string bindAddress, int requestedPort, string? apiKeyHash, long maxBodyBytes)
+    public void UpdateSettings(string name, string bindAddress, int requestedPort, string? apiKeyHash, long maxBodyBytes, bool trackingEnabled)
     {
         using var connection = Store.OpenConnection();
         Execute(connection, """
             UPDATE endpoints SET bind_address = $bind, requested_port = $port, api_key_hash = $key, max_body_bytes = $max,
-                last_updated_time = $now
+                tracking_enabled = $tracking, last_updated_time = $now
             WHERE name = $name;
-            """, ("$name", name), ("$bind", bindAddress), ("$port", requestedPort), ("$key", apiKeyHash), ("$max", maxBodyBytes), ("$now", UnixTime.NowMs()));
+            """,
+            ("$name", name), ("$bind", bindAddress), ("$port", requestedPort), ("$key", apiKeyHash), ("$max", maxBodyBytes),
+            ("$tracking", trackingEnabled ? 1 : 0), ("$now", UnixTime.NowMs()));
+    }
+
+    /// <summary>Switches the endpoint's prediction tracking; false when the endpoint does not exist.</summary>
+    public bool SetTracking(string name, bool enabled)
+    {
+        using var connection = Store.OpenConnection();
+        return Execute(connection, """
+            UPDATE endpoints SET tracking_enabled = $tracking, last_updated_time = $now WHERE name = $name;
+            """, ("$name", name), ("$tracking", enabled ? 1 : 0), ("$now", UnixTime.NowMs())) == 1;
     }
 
     /// <summary>Records a host launch: a new control token, no process yet.</summary>
@@ -230,7 +245,8 @@ internal sealed class EndpointCatalog(MlopsStore store)
                 NullableString(reader, 12),
                 NullableString(reader, 13),
                 reader.GetInt64(14),
-                reader.GetInt64(15)));
+                reader.GetInt64(15),
+                reader.GetInt64(16) != 0));
         }
 
         return rows;

@@ -151,6 +151,28 @@ public sealed class EndpointManager
         return Describe(_catalog.Get(endpointName), checkHealth: true);
     }
 
+    /// <summary>
+    /// Switches whether the endpoint's host records each prediction (the prediction log of issue 6). The setting is
+    /// stored, and a running host applies it at once through its control route, without a restart: requests
+    /// answered after this returns follow the new setting. A host that does not answer gets it at its next start.
+    /// </summary>
+    public ModelEndpoint SetTracking(string endpointName, bool enabled)
+    {
+        using var gate = EndpointLock.Acquire(Store, endpointName, s_defaultTimeout);
+        if (!_catalog.SetTracking(endpointName, enabled))
+        {
+            throw new EndpointNotFoundException(endpointName);
+        }
+
+        var endpoint = _catalog.Get(endpointName);
+        if (IsHostAlive(endpoint))
+        {
+            HostClient.ApplySettings(endpoint.Url!, endpoint.ControlToken!, new SettingsCommand(enabled), s_healthTimeout);
+        }
+
+        return Describe(endpoint, checkHealth: false);
+    }
+
     /// <summary>One endpoint, with its live health (process alive, <c>/health</c>) unless <paramref name="checkHealth"/> is false.</summary>
     public ModelEndpoint GetEndpoint(string endpointName, bool checkHealth = true) =>
         Describe(_catalog.Get(endpointName), checkHealth);
@@ -231,9 +253,10 @@ public sealed class EndpointManager
             throw new InvalidEndpointSettingException($"A body limit of {maxBody} bytes is too small; use at least 1024.");
         }
 
+        var tracking = options.TrackingEnabled ?? existing?.TrackingEnabled ?? true;
         if (existing is null)
         {
-            _catalog.Create(endpointName, bind, port, keyHash, maxBody);
+            _catalog.Create(endpointName, bind, port, keyHash, maxBody, tracking);
             return _catalog.Get(endpointName);
         }
 
@@ -244,7 +267,7 @@ public sealed class EndpointManager
                 $"Endpoint '{endpointName}' is running on {existing.BindAddress}:{existing.Port}; stop it (Stop-ModelEndpoint) before publishing with another address or port.");
         }
 
-        _catalog.UpdateSettings(endpointName, bind, port, keyHash, maxBody);
+        _catalog.UpdateSettings(endpointName, bind, port, keyHash, maxBody, tracking);
         return _catalog.Get(endpointName);
     }
 
@@ -256,7 +279,7 @@ public sealed class EndpointManager
         {
             var host = IsHostAlive(endpoint) ? endpoint : LaunchHost(endpoint, deadline, progress);
             Report(progress, name, PublishStage.Deploying, 60, $"Deploying {version.Uri} to {host.Url}");
-            var command = new DeployCommand(deploymentId, version.ModelName, version.Version, version.Source, host.ApiKeyHash, host.MaxBodyBytes);
+            var command = new DeployCommand(deploymentId, version.ModelName, version.Version, version.Source, host.ApiKeyHash, host.MaxBodyBytes, host.TrackingEnabled);
             HostClient.Deploy(host.Url!, host.ControlToken!, command, Remaining(deadline));
 
             Report(progress, name, PublishStage.Verifying, 90, $"Waiting for {host.Url}/version to report {version.Uri}");
@@ -374,7 +397,8 @@ public sealed class EndpointManager
             row.StatusMessage,
             GetLogPath(row.Name),
             UnixTime.ToDateTime(row.CreationTime),
-            UnixTime.ToDateTime(row.LastUpdatedTime));
+            UnixTime.ToDateTime(row.LastUpdatedTime),
+            row.TrackingEnabled);
     }
 
     private static bool IsHostAlive(EndpointRow row) =>

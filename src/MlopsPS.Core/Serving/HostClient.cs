@@ -87,6 +87,29 @@ internal static class HostClient
         }
     }
 
+    /// <summary>
+    /// Tells a running host to apply settings that need no new model. A host that does not answer is not an error:
+    /// the setting is in the catalog, and the host reads it when it starts again.
+    /// </summary>
+    public static bool ApplySettings(string baseUrl, string controlToken, SettingsCommand command, TimeSpan timeout)
+    {
+        try
+        {
+            using var cancel = new CancellationTokenSource(timeout);
+            using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + HostControl.SettingsPath)
+            {
+                Content = JsonContent.Create(command, options: HostControl.JsonOptions),
+            };
+            request.Headers.Add(HostControl.TokenHeader, controlToken);
+            using var response = s_http.SendAsync(request, cancel.Token).GetAwaiter().GetResult();
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Asks the host to finish its requests and exit; false when it did not answer.</summary>
     public static bool RequestShutdown(string baseUrl, string controlToken, TimeSpan timeout)
     {

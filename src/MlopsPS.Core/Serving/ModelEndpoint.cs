@@ -2,7 +2,7 @@ namespace MlopsPS.Core.Serving;
 
 /// <summary>
 /// A scoring endpoint: its settings, what the store records about its host process, the version it serves, and
-/// (when checked) its live health. <see cref="Name"/> binds by property name to the endpoint cmdlets.
+/// (when checked) its live health, and whether its host records each prediction (<see cref="TrackingEnabled"/>). <see cref="Name"/> binds by property name to the endpoint cmdlets.
 /// </summary>
 public sealed record ModelEndpoint(
     string Name,
@@ -22,7 +22,8 @@ public sealed record ModelEndpoint(
     string? StatusMessage,
     string LogPath,
     DateTime CreationTime,
-    DateTime LastUpdatedTime)
+    DateTime LastUpdatedTime,
+    bool TrackingEnabled)
 {
     /// <summary>The served version's URI, or null before the first deployment.</summary>
     public string? ModelUri => ModelName is null ? null : $"models:/{ModelName}/{Version}";

@@ -21,6 +21,9 @@ public sealed record PublishOptions
     /// <summary>The largest request body the host accepts, in bytes (default 64 MiB); larger requests get 413.</summary>
     public long? MaxBodyBytes { get; init; }
 
+    /// <summary>Whether the host records each prediction in the store's prediction log (default on for a new endpoint).</summary>
+    public bool? TrackingEnabled { get; init; }
+
     /// <summary>How long to wait for the host to start and the new version to serve; default 60 seconds.</summary>
     public TimeSpan? Timeout { get; init; }
 }

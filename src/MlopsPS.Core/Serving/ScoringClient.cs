@@ -7,13 +7,17 @@ using MlopsPS.Core.Serving.Protocol;
 
 namespace MlopsPS.Core.Serving;
 
-/// <summary>What one scoring request returned: a prediction, its id and P(second class) per row, and who answered.</summary>
+/// <summary>
+/// What one scoring request returned: a prediction, its id and P(second class) per row, and who answered; with
+/// explanations, each row's feature contributions (feature -&gt; SHAP value, and the bias), in the endpoint's order.
+/// </summary>
 public sealed record ScoringResult(
     IReadOnlyList<object?> Predictions,
     IReadOnlyList<string> PredictionIds,
     IReadOnlyList<double>? Probabilities,
     string? ModelName,
-    int? ModelVersion);
+    int? ModelVersion,
+    IReadOnlyList<IReadOnlyList<KeyValuePair<string, double>>>? Contributions = null);
 
 /// <summary>
 /// A client of a scoring endpoint (ours or any MLflow-compatible server): asks <c>/version</c> for the input columns,
@@ -74,7 +78,8 @@ public sealed class ScoringClient : IDisposable
     /// Scores <paramref name="rows"/> rows (row-major <paramref name="values"/>, one value per column; NaN = missing)
     /// and returns one prediction per row, in order.
     /// </summary>
-    public ScoringResult Score(IReadOnlyList<string> columns, ReadOnlySpan<double> values, int rows, bool probabilities = true)
+    /// <param name="explain">Asks for each row's SHAP feature contributions (<c>"params": {"explain": true}</c>).</param>
+    public ScoringResult Score(IReadOnlyList<string> columns, ReadOnlySpan<double> values, int rows, bool probabilities = true, bool explain = false)
     {
         ArgumentNullException.ThrowIfNull(columns);
         if (values.Length != rows * columns.Count)
@@ -115,10 +120,19 @@ public sealed class ScoringClient : IDisposable
 
             json.WriteEndArray();
             json.WriteEndObject();
-            if (probabilities)
+            if (probabilities || explain)
             {
                 json.WriteStartObject("params"u8);
-                json.WriteBoolean("predict_proba"u8, true);
+                if (probabilities)
+                {
+                    json.WriteBoolean("predict_proba"u8, true);
+                }
+
+                if (explain)
+                {
+                    json.WriteBoolean("explain"u8, true);
+                }
+
                 json.WriteEndObject();
             }
 
@@ -160,7 +174,13 @@ public sealed class ScoringClient : IDisposable
             double[]? probabilities = root.TryGetProperty("probabilities", out var probabilityArray)
                 ? probabilityArray.EnumerateArray().Select(p => p.GetDouble()).ToArray()
                 : null;
-            if (predictions.Length != rows || ids.Length != rows || (probabilities is not null && probabilities.Length != rows))
+            IReadOnlyList<KeyValuePair<string, double>>[]? contributions = root.TryGetProperty("contributions", out var contributionArray)
+                ? contributionArray.EnumerateArray()
+                    .Select(row => (IReadOnlyList<KeyValuePair<string, double>>)row.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value.GetDouble())).ToArray())
+                    .ToArray()
+                : null;
+            if (predictions.Length != rows || ids.Length != rows || (probabilities is not null && probabilities.Length != rows)
+                || (contributions is not null && contributions.Length != rows))
             {
                 throw new ScoringRequestException(200, ScoringErrorCode.InternalError, $"The endpoint returned {predictions.Length} predictions for {rows} rows.");
             }
@@ -170,7 +190,8 @@ public sealed class ScoringClient : IDisposable
                 ids,
                 probabilities,
                 modelName,
-                int.TryParse(modelVersion, NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) ? version : null);
+                int.TryParse(modelVersion, NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) ? version : null,
+                contributions);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {

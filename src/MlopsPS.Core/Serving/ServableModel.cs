@@ -169,6 +169,14 @@ public sealed class ServableModel : IDisposable
             ? _compiled.PredictProbabilities(values, rows)
             : Model.PredictProbabilities(new FeatureMatrix(values, rows, Schema.Features));
 
+    /// <summary>
+    /// SHAP feature contributions (XGBoost's <c>pred_contribs</c>) for each row, row-major rows x (features + 1), the
+    /// bias last; each row sums to the row's margin, the logit of its probability. Only on request: libxgboost
+    /// computes them through a DMatrix, at many times the cost of a prediction.
+    /// </summary>
+    public float[] PredictContributions(float[] values, int rows) =>
+        Model.PredictContributions(new FeatureMatrix(values, rows, Schema.Features));
+
     /// <inheritdoc />
     public void Dispose() => Model.Dispose();
 }

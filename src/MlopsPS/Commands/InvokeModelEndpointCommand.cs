@@ -11,7 +11,7 @@ namespace MlopsPS.Commands;
 /// <summary>
 /// Scores objects at a model endpoint: sends them in batches as MLflow <c>dataframe_split</c> requests (the columns
 /// the endpoint's model reads, taken from /version) and writes each input back with its Prediction, Probability,
-/// PredictionId and the ModelVersion that answered.
+/// PredictionId and the ModelVersion that answered; with -Explain, also its Contributions (SHAP values and bias).
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ModelEndpoint", DefaultParameterSetName = ByName)]
 [OutputType(typeof(PSObject))]
@@ -22,6 +22,9 @@ public sealed class InvokeModelEndpointCommand : MlopsCmdlet, IDisposable
 
     /// <summary>The type name of the prediction objects.</summary>
     public const string PredictionTypeName = "MlopsPS.Prediction";
+
+    /// <summary>The type name of a prediction's feature contributions.</summary>
+    public const string ContributionsTypeName = "MlopsPS.PredictionContributions";
 
     private readonly List<PSObject> _batch = [];
     private ScoringClient? _client;
@@ -53,6 +56,10 @@ public sealed class InvokeModelEndpointCommand : MlopsCmdlet, IDisposable
     /// <summary>The endpoint's API key, sent as Authorization: Bearer.</summary>
     [Parameter]
     public SecureString? ApiKey { get; set; }
+
+    /// <summary>Asks for each row's SHAP feature contributions, written as a Contributions property.</summary>
+    [Parameter]
+    public SwitchParameter Explain { get; set; }
 
     /// <summary>Seconds to wait for each request.</summary>
     [Parameter]
@@ -143,7 +150,7 @@ public sealed class InvokeModelEndpointCommand : MlopsCmdlet, IDisposable
 
         Try(rows[0], () =>
         {
-            var result = _client.Score(_columns, values.ToArray(), rows.Count);
+            var result = _client.Score(_columns, values.ToArray(), rows.Count, probabilities: true, explain: Explain);
             for (var i = 0; i < rows.Count; i++)
             {
                 WriteObject(ToPrediction(rows[i], result, i));
@@ -233,6 +240,19 @@ public sealed class InvokeModelEndpointCommand : MlopsCmdlet, IDisposable
         Set(output, "Probability", result.Probabilities?[index]);
         Set(output, "PredictionId", result.PredictionIds[index]);
         Set(output, "ModelVersion", result.ModelVersion);
+        if (result.Contributions is { } contributions)
+        {
+            // One property per feature and the bias, in the endpoint's order: sums to the margin, sorts and formats.
+            var explanation = new PSObject();
+            explanation.TypeNames.Insert(0, ContributionsTypeName);
+            foreach (var (feature, value) in contributions[index])
+            {
+                explanation.Properties.Add(new PSNoteProperty(feature, value));
+            }
+
+            Set(output, "Contributions", explanation);
+        }
+
         return output;
     }
 

@@ -84,6 +84,11 @@ public sealed class PublishModelEndpointCommand : MlopsCmdlet
     [ValidateRange(1024, long.MaxValue)]
     public long MaxBodySize { get; set; }
 
+    /// <summary>On: the host records each prediction (the default for a new endpoint); Off: none. Kept otherwise.</summary>
+    [Parameter]
+    [ValidateSet(ServingCmdletSupport.On, ServingCmdletSupport.Off)]
+    public string? Tracking { get; set; }
+
     /// <summary>Seconds to wait for the host and the new version.</summary>
     [Parameter]
     [ValidateRange(1, 3600)]
@@ -132,6 +137,7 @@ public sealed class PublishModelEndpointCommand : MlopsCmdlet
                 ApiKey = ServingCmdletSupport.Plain(ApiKey),
                 RemoveApiKey = RemoveApiKey,
                 MaxBodyBytes = bound.ContainsKey(nameof(MaxBodySize)) ? MaxBodySize : null,
+                TrackingEnabled = Tracking is null ? null : ServingCmdletSupport.IsOn(Tracking),
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
             };
             var progress = new CmdletProgress<PublishProgress>(this, ProgressActivity.Scoring, $"Publishing {version.Uri} to endpoint '{Name}'", p => (p.PercentComplete, p.Status));

@@ -7,6 +7,15 @@ namespace MlopsPS.Infrastructure;
 /// <summary>What the serving cmdlets share: where the scoring host is, secrets, endpoint name resolution.</summary>
 internal static class ServingCmdletSupport
 {
+    /// <summary>The values of an On/Off switch parameter such as -Tracking (a string, so help shows the choices).</summary>
+    public const string On = "On";
+
+    /// <inheritdoc cref="On"/>
+    public const string Off = "Off";
+
+    /// <summary>Whether an On/Off value is On (ValidateSet already allowed only the two, in any case).</summary>
+    public static bool IsOn(string value) => string.Equals(value, On, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// The scoring host folder: <c>host/</c> in the module's folder (build.ps1 publishes it there), else next to the
     /// cmdlet assembly's <c>bin/</c>.

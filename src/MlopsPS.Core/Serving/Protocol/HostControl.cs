@@ -20,6 +20,9 @@ public static class HostControl
     /// <summary>POST a <see cref="DeployCommand"/>: load, validate and swap in a version. 200 with a <see cref="DeployAnswer"/>, or an error body.</summary>
     public const string DeployPath = "/_mlops/control/deploy";
 
+    /// <summary>POST a <see cref="SettingsCommand"/>: apply endpoint settings that need no new model (prediction tracking). 200, or an error body.</summary>
+    public const string SettingsPath = "/_mlops/control/settings";
+
     /// <summary>POST: finish the requests in flight and exit.</summary>
     public const string ShutdownPath = "/_mlops/control/shutdown";
 
@@ -37,7 +40,11 @@ public sealed record DeployCommand(
     int Version,
     string ModelDirectory,
     string? ApiKeyHash,
-    long MaxBodyBytes);
+    long MaxBodyBytes,
+    bool TrackingEnabled = true);
+
+/// <summary>Tells a host to apply settings that need no new model.</summary>
+public sealed record SettingsCommand(bool TrackingEnabled);
 
 /// <summary>The host's answer: what it serves now.</summary>
 public sealed record DeployAnswer(string ModelName, int Version, string DeploymentId);

@@ -21,6 +21,9 @@ public sealed class ScoringInput
     /// <summary>Whether the caller asked for probabilities (<c>"params": {"predict_proba": true}</c>).</summary>
     public bool PredictProba { get; internal set; }
 
+    /// <summary>Whether the caller asked for SHAP feature contributions (<c>"params": {"explain": true}</c>).</summary>
+    public bool Explain { get; internal set; }
+
     /// <summary>The <c>accessKey</c> of the original platform's wrapper, if the request came wrapped.</summary>
     public string? AccessKey { get; internal set; }
 
@@ -36,8 +39,9 @@ public sealed class ScoringInput
 /// <para>Accepted, as MLflow's scoring server: a JSON object with exactly one of <c>dataframe_split</c>
 /// (<c>{"columns": [...], "data": [[...]], "index": [...]}</c>, keys in any order), <c>dataframe_records</c> (a list
 /// of row objects), <c>instances</c> or <c>inputs</c> (a list of row objects, a list of rows in model column order,
-/// or an object of column -&gt; list of values or single value), plus an optional <c>params</c> object; CSV with a
-/// header row. The original platform's wrapper <c>{"accessKey": ..., "request": {...}}</c> is unwrapped.</para>
+/// or an object of column -&gt; list of values or single value), plus an optional <c>params</c> object
+/// (<c>predict_proba</c> and <c>explain</c> are ours; other keys are ignored, as MLflow passes them to a model that
+/// may not use them); CSV with a header row. The original platform's wrapper <c>{"accessKey": ..., "request": {...}}</c> is unwrapped.</para>
 /// <para>Values: JSON numbers (converted to 32-bit floats as pandas + XGBoost do: through a double); <c>null</c> (or an
 /// empty CSV field) is a missing value, which XGBoost routes down each split's default branch. Strings, booleans,
 /// nested values, and anything not finite as a 32-bit float are refused. Every column of the model must be present,
@@ -263,6 +267,16 @@ public static class ScoringRequestParser
                     JsonTokenType.True => true,
                     JsonTokenType.False or JsonTokenType.Null => false,
                     _ => throw Bad("params.predict_proba must be true or false."),
+                };
+            }
+            else if (reader.ValueTextEquals("explain"u8))
+            {
+                reader.Read();
+                input.Explain = reader.TokenType switch
+                {
+                    JsonTokenType.True => true,
+                    JsonTokenType.False or JsonTokenType.Null => false,
+                    _ => throw Bad("params.explain must be true or false."),
                 };
             }
             else

@@ -1,38 +1,39 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Text.Json;
 
 namespace MlopsPS.Core.Serving.Protocol;
 
 /// <summary>
 /// Writes the scoring host's answers as UTF-8 JSON: <c>{"predictions": [...], "prediction_ids": [...]}</c> (plus
-/// <c>"probabilities"</c> when asked), the original platform's wrapped form, and MLflow's error body.
+/// <c>"probabilities"</c> and <c>"contributions"</c> when asked), the original platform's wrapped form, and MLflow's
+/// error body.
 /// </summary>
 /// <remarks>
-/// Prediction ids are UUIDs: one random UUID per request, and row <c>i</c> gets that UUID with <c>i</c> added to its
-/// last 32 bits. They are unique per prediction without a random draw per row, and the first row's id is the
+/// Prediction ids are made by <see cref="PredictionIds"/> from one UUID per request; the first row's id is the
 /// request's id (the wrapped form's <c>uuid</c>).
 /// </remarks>
 public static class ScoringResponseWriter
 {
-    private const int UuidLength = 36;
-
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
     /// <summary>Writes the predictions for <paramref name="probabilities"/> (P(second class label) per row).</summary>
+    /// <param name="contributions">
+    /// Empty, or SHAP contributions row-major, rows x (features + 1) with the bias last: written as
+    /// <c>"contributions": [{"feature": value, ..., "bias": value}, ...]</c>, one object per row.
+    /// </param>
     public static void WritePredictions(
         IBufferWriter<byte> output,
         ScoringSchema schema,
         ReadOnlySpan<float> probabilities,
         bool includeProbabilities,
         bool wrapped,
-        Guid requestId)
+        Guid requestId,
+        ReadOnlySpan<float> contributions = default)
     {
         var json = Writer(output);
-        Span<byte> id = stackalloc byte[UuidLength];
-        requestId.TryFormat(id, out _, "D");
-        Utf8Parser.TryParse(id[(UuidLength - 8)..], out uint idBase, out _, 'x');
+        Span<byte> id = stackalloc byte[PredictionIds.Length];
+        var idBase = PredictionIds.Prepare(requestId, id);
 
         json.WriteStartObject();
         if (wrapped)
@@ -57,7 +58,7 @@ public static class ScoringResponseWriter
         json.WriteStartArray();
         for (var i = 0; i < probabilities.Length; i++)
         {
-            Utf8Formatter.TryFormat(unchecked(idBase + (uint)i), id[(UuidLength - 8)..], out _, new StandardFormat('x', 8));
+            PredictionIds.SetRow(id, idBase, i);
             json.WriteStringValue(id);
         }
 
@@ -74,16 +75,46 @@ public static class ScoringResponseWriter
             json.WriteEndArray();
         }
 
+        if (!contributions.IsEmpty)
+        {
+            WriteContributions(json, schema, contributions, probabilities.Length);
+        }
+
         if (wrapped)
         {
             json.WriteEndObject();
-            Utf8Formatter.TryFormat(idBase, id[(UuidLength - 8)..], out _, new StandardFormat('x', 8));
+            PredictionIds.SetRow(id, idBase, 0);
             json.WriteString("uuid"u8, id);
             json.WriteEndObject();
         }
 
         json.WriteEndObject();
         json.Flush();
+    }
+
+    private static void WriteContributions(Utf8JsonWriter json, ScoringSchema schema, ReadOnlySpan<float> contributions, int rows)
+    {
+        var names = schema.ContributionNames;
+        if (contributions.Length != rows * names.Length)
+        {
+            throw new ArgumentException($"{contributions.Length} contributions do not fill {rows} rows of {names.Length} values.", nameof(contributions));
+        }
+
+        json.WritePropertyName("contributions"u8);
+        json.WriteStartArray();
+        for (var r = 0; r < rows; r++)
+        {
+            json.WriteStartObject();
+            var row = contributions.Slice(r * names.Length, names.Length);
+            for (var c = 0; c < names.Length; c++)
+            {
+                json.WriteNumber(names[c], row[c]);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     /// <summary>Writes MLflow's error body <c>{"error_code": ..., "message": ...}</c>.</summary>

@@ -49,7 +49,12 @@ public sealed class ScoringSchema
         }
 
         LabelJson = ClassLabels.Select(EncodeLabel).ToArray();
+        BiasName = _featureIndex.ContainsKey(DefaultBiasName) ? DefaultBiasName + "_" : DefaultBiasName;
+        ContributionNames = Features.Append(BiasName).Select(n => JsonEncodedText.Encode(n)).ToArray();
     }
+
+    /// <summary>The key of the bias term in an explanation, unless a feature has that name.</summary>
+    public const string DefaultBiasName = "bias";
 
     /// <summary>The schema of a model artifact's metadata.</summary>
     public static ScoringSchema FromMetadata(ModelMetadata metadata) =>
@@ -63,6 +68,15 @@ public sealed class ScoringSchema
 
     /// <summary>The decision threshold on P(second label).</summary>
     public float Threshold { get; }
+
+    /// <summary>
+    /// The key of the bias (expected value) in each row's contributions: <c>bias</c>, or <c>bias_</c> for a model
+    /// with a feature named <c>bias</c>.
+    /// </summary>
+    public string BiasName { get; }
+
+    /// <summary>The keys of a row's contributions: the features in model order, then <see cref="BiasName"/>.</summary>
+    internal JsonEncodedText[] ContributionNames { get; }
 
     /// <summary>Each label as a raw JSON value: a number when the label is an integer (as MLflow answers 0/1), else a string.</summary>
     internal byte[][] LabelJson { get; }

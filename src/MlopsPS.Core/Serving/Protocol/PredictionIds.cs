@@ -1,0 +1,51 @@
+using System.Buffers;
+using System.Buffers.Text;
+
+namespace MlopsPS.Core.Serving.Protocol;
+
+/// <summary>
+/// The ids the scoring host gives its predictions, shared by the response writer (what the caller gets) and the
+/// prediction log (what the store keeps), so the two can never disagree.
+/// </summary>
+/// <remarks>
+/// <para>One UUID per request, version 7 (time-ordered: its first 48 bits are the Unix time in milliseconds); row
+/// <c>i</c> gets that UUID with <c>i</c> added to its last 32 bits, so the ids are unique per prediction without a
+/// random draw per row, and the first row's id is the request's id (the wrapped form's <c>uuid</c>).</para>
+/// <para>Time-ordered ids matter to the prediction log: its primary key is the id, and ids that grow with time are
+/// appended at the right edge of the B-tree, so a batch of inserts dirties a few pages instead of one random page
+/// per prediction.</para>
+/// </remarks>
+public static class PredictionIds
+{
+    /// <summary>The length of an id: a UUID in its 36-character "D" form.</summary>
+    public const int Length = 36;
+
+    private const int TailLength = 8;
+
+    /// <summary>A new request id.</summary>
+    public static Guid NewRequestId() => Guid.CreateVersion7();
+
+    /// <summary>
+    /// Writes the request id into <paramref name="buffer"/> (at least <see cref="Length"/> bytes, UTF-8) and returns
+    /// the value of its last 32 bits, from which <see cref="SetRow"/> makes each row's id.
+    /// </summary>
+    public static uint Prepare(Guid requestId, Span<byte> buffer)
+    {
+        requestId.TryFormat(buffer, out _, "D");
+        Utf8Parser.TryParse(buffer.Slice(Length - TailLength, TailLength), out uint tail, out _, 'x');
+        return tail;
+    }
+
+    /// <summary>Turns a prepared buffer into the id of row <paramref name="row"/> of the request.</summary>
+    public static void SetRow(Span<byte> buffer, uint tail, int row) =>
+        Utf8Formatter.TryFormat(unchecked(tail + (uint)row), buffer.Slice(Length - TailLength, TailLength), out _, new StandardFormat('x', TailLength));
+
+    /// <summary>The id of row <paramref name="row"/> of the request <paramref name="requestId"/>, as a string.</summary>
+    public static string ForRow(Guid requestId, int row)
+    {
+        Span<byte> buffer = stackalloc byte[Length];
+        var tail = Prepare(requestId, buffer);
+        SetRow(buffer, tail, row);
+        return System.Text.Encoding.ASCII.GetString(buffer);
+    }
+}

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using MlopsPS.Core.Monitoring;
+using MlopsPS.Core.Serving.Protocol;
+using MlopsPS.Core.Tests.TestSupport;
+using static MlopsPS.Core.Tests.Monitoring.MonitoringTestSupport;
+
+namespace MlopsPS.Core.Tests.Monitoring;
+
+/// <summary>The host's prediction log writer, against a real store: what it writes, how it batches, what it drops.</summary>
+public sealed class PredictionRecorderTests : IDisposable
+{
+    private readonly TemporaryStore _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void EveryRowOfARequest_IsLogged_WithTheIdTheCallerGot_AndItsInputsInSignatureOrder()
+    {
+        var source = Source();
+        var single = Request(source, 1_700_000_000_000, 1234, 0.75f);
+        var several = Request(source, 1_700_000_000_500, 800, 0.25f, 0.5f, 0.49999f);
+        several.Values[(2 * 4) + 3] = float.NaN;
+
+        Log(_temp.Store, single, several);
+
+        var logged = new PredictionLog(_temp.Store).List();
+        Assert.Equal(4, logged.Count);
+        Assert.Equal(
+            new[] { PredictionIds.ForRow(single.RequestId, 0), PredictionIds.ForRow(several.RequestId, 0), PredictionIds.ForRow(several.RequestId, 1), PredictionIds.ForRow(several.RequestId, 2) },
+            logged.Select(p => p.PredictionId));
+        Assert.Equal(new[] { "1", "0", "1", "0" }, logged.Select(p => p.Prediction));
+        Assert.Equal(new[] { 0.75, 0.25, 0.5, (double)0.49999f }, logged.Select(p => p.Probability));
+        Assert.Equal(new[] { 1.234, 0.8, 0.8, 0.8 }, logged.Select(p => p.LatencyMs));
+        Assert.All(logged, p => Assert.Equal(("celltower", "d1", "celltower", 1), (p.EndpointName, p.DeploymentId, p.ModelName, p.ModelVersion)));
+        Assert.Equal(new DateTime(2023, 11, 14, 22, 13, 20, 500, DateTimeKind.Utc), logged[1].PredictedAt);
+        Assert.Equal(SyntheticDataColumns, logged[3].Inputs.Keys);
+        Assert.Equal(new double?[] { 1, 2, 3, null }, logged[3].Inputs.Values);
+
+        // The stored text itself, as the drift report reads it: {"feature": value} in signature order, null when missing.
+        using var connection = _temp.Store.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT inputs_json FROM predictions WHERE prediction_id = $id;";
+        command.Parameters.AddWithValue("$id", logged[3].PredictionId);
+        Assert.Equal("""{"iot_signal_1":1,"iot_signal_2":2,"iot_signal_3":3,"iot_signal_4":null}""", command.ExecuteScalar());
+        command.Parameters["$id"].Value = logged[1].PredictionId;
+        Assert.Equal("""{"iot_signal_1":0,"iot_signal_2":1,"iot_signal_3":2,"iot_signal_4":3}""", command.ExecuteScalar());
+    }
+
+    [Fact]
+    public void ARequestOfManyRows_IsWrittenWhole_EachRowWithItsOwnIdInputsAndAnswer()
+    {
+        // 70 rows: two statements of 32 rows, then 6 one by one; every row's values differ.
+        var probabilities = Enumerable.Range(0, 70).Select(i => i / 70f).ToArray();
+        var request = Request(Source(), 1_700_000_000_000, 5000, probabilities);
+
+        Log(_temp.Store, request);
+
+        var logged = new PredictionLog(_temp.Store).List();
+        Assert.Equal(Enumerable.Range(0, 70).Select(i => PredictionIds.ForRow(request.RequestId, i)), logged.Select(p => p.PredictionId));
+        for (var i = 0; i < 70; i++)
+        {
+            Assert.Equal(Enumerable.Range(0, 4).Select(c => (double?)((0.5f * i) + c)), logged[i].Inputs.Values);
+            Assert.Equal((double)probabilities[i], logged[i].Probability);
+            Assert.Equal(i >= 35 ? "1" : "0", logged[i].Prediction);
+        }
+    }
+
+    [Fact]
+    public void ABusyStream_IsWrittenInFewTransactions_NotOnePerRequest()
+    {
+        var source = Source();
+        using (var recorder = new PredictionRecorder(_temp.Store, enabled: true, new PredictionRecorderOptions { FlushInterval = TimeSpan.FromMilliseconds(200) }))
+        {
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < 2000; i++)
+            {
+                Assert.True(recorder.TryRecord(Request(source, 1_700_000_000_000 + i, 100, 0.9f)));
+            }
+
+            Assert.True(clock.ElapsedMilliseconds < 1000, $"queueing 2000 requests took {clock.ElapsedMilliseconds} ms: it must not wait for the store");
+            recorder.Dispose();
+            Assert.Equal(2000, recorder.Written);
+            Assert.True(recorder.Batches <= 10, $"{recorder.Batches} transactions for 2000 requests queued at once");
+        }
+
+        Assert.Equal(2000, new PredictionLog(_temp.Store).List().Count);
+    }
+
+    [Fact]
+    public void WhenTheStoreIsLocked_AndTheQueueFills_RequestsAreDroppedAndCounted_NeverWaitedFor()
+    {
+        var source = Source();
+        var messages = new List<string>();
+        var options = new PredictionRecorderOptions { MaxQueuedRows = 10, FlushInterval = TimeSpan.FromMilliseconds(10), DropReportInterval = TimeSpan.Zero };
+        using var recorder = new PredictionRecorder(_temp.Store, enabled: true, options, m => { lock (messages) { messages.Add(m); } });
+        var accepted = 0;
+        using (var locker = _temp.Store.OpenConnection())
+        {
+            // Another process holds the write lock: the writer waits on it (busy timeout), the requests must not.
+            using (var transaction = locker.BeginTransaction(deferred: false))
+            {
+                var clock = Stopwatch.StartNew();
+                for (var i = 0; i < 100; i++)
+                {
+                    accepted += recorder.TryRecord(Request(source, 1_700_000_000_000 + i, 100, 0.1f, 0.2f)) ? 1 : 0;
+                }
+
+                Assert.True(clock.ElapsedMilliseconds < 500, $"100 requests took {clock.ElapsedMilliseconds} ms with the store locked");
+                Assert.InRange(accepted, 1, 5);
+                Assert.Equal(2 * (100 - accepted), recorder.Dropped);
+                transaction.Commit();
+            }
+        }
+
+        recorder.Dispose();
+        Assert.Equal(2 * accepted, recorder.Written);
+        Assert.Equal(2 * accepted, new PredictionLog(_temp.Store).List().Count);
+        lock (messages)
+        {
+            Assert.Contains(messages, m => m.Contains("dropped", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Dispose_WritesWhatIsStillQueued_BeforeItReturns()
+    {
+        var source = Source();
+        var recorder = new PredictionRecorder(_temp.Store, enabled: true, new PredictionRecorderOptions { FlushInterval = TimeSpan.FromHours(1) });
+        recorder.TryRecord(Request(source, 1_700_000_000_000, 100, 0.9f));
+        // The first request is written at once, then the writer gathers for an hour: these wait in the queue.
+        SpinWait.SpinUntil(() => recorder.Written == 1, TimeSpan.FromSeconds(10));
+        for (var i = 1; i <= 50; i++)
+        {
+            recorder.TryRecord(Request(source, 1_700_000_000_000 + i, 100, 0.9f));
+        }
+
+        Assert.Single(new PredictionLog(_temp.Store).List());
+
+        var clock = Stopwatch.StartNew();
+        recorder.Dispose();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "shutdown cuts the gathering short");
+        Assert.Equal(51, new PredictionLog(_temp.Store).List().Count);
+        Assert.Equal(0, recorder.Dropped);
+        Assert.False(recorder.TryRecord(Request(source, 1_700_000_000_999, 100, 0.9f)), "a stopped recorder takes nothing");
+    }
+
+    [Fact]
+    public void AStoreError_LosesOnlyThatBatch_CountsIt_AndTheWriterCarriesOn()
+    {
+        var source = Source();
+        var messages = new List<string>();
+        using var recorder = new PredictionRecorder(_temp.Store, enabled: true, log: m => { lock (messages) { messages.Add(m); } });
+        using (var connection = _temp.Store.OpenConnection())
+        using (var command = connection.CreateCommand())
+        {
+            // A trigger that refuses one endpoint's rows stands in for a disk or lock failure.
+            command.CommandText = "CREATE TRIGGER refuse BEFORE INSERT ON predictions WHEN new.endpoint_name = 'broken' BEGIN SELECT RAISE(ABORT, 'refused'); END;";
+            command.ExecuteNonQuery();
+        }
+
+        recorder.TryRecord(Request(Source(endpoint: "broken"), 1_700_000_000_000, 100, 0.9f, 0.8f));
+        SpinWait.SpinUntil(() => recorder.Failed == 2, TimeSpan.FromSeconds(10));
+        recorder.TryRecord(Request(source, 1_700_000_000_001, 100, 0.9f));
+        recorder.Dispose();
+
+        Assert.Equal(2, recorder.Failed);
+        Assert.Equal(1, recorder.Written);
+        Assert.Single(new PredictionLog(_temp.Store).List());
+        lock (messages)
+        {
+            Assert.Contains(messages, m => m.Contains("lost 2 predictions", StringComparison.Ordinal));
+        }
+    }
+
+    private static readonly string[] SyntheticDataColumns = ["iot_signal_1", "iot_signal_2", "iot_signal_3", "iot_signal_4"];
+}
