@@ -90,6 +90,20 @@ try {
     "{0} rows of {1} in the table scored; {2:P1} of the predictions match the label" -f $scored.Count, (Get-Table telco).TotalRecords,
         (@($scored | Where-Object { "$($_.Prediction)" -eq "$($_.cell_tower_failure)" }).Count / $scored.Count) | Write-Host
 
+    Write-Section 'Monitoring: the true labels arrive later (delayed ground truth), then accuracy and latency per window'
+    $scored | Select-Object PredictionId, @{ Name = 'Label'; Expression = { $_.cell_tower_failure } } | Add-GroundTruth
+    Get-ModelEndpointMetric celltower -WindowSize 500 | Show
+
+    Write-Section 'Lineage of one prediction: endpoint, deployment, model version, run, the snapshot it was trained on'
+    $scored[0] | Get-PredictionLineage | Show -List
+
+    Write-Section 'Drift: a batch from the same distribution, then a drifted one (New-Batch -Drift), against the batch before'
+    New-Batch -Table telco -Seed 11 | Measure-FeatureDrift | Show
+    New-Batch -Table telco -Seed 12 -Drift | Measure-FeatureDrift | Show
+
+    Write-Section 'A self-contained HTML report of the endpoint (opens in a browser with no network)'
+    Export-ModelEndpointReport -Name celltower -Path (Join-Path (Split-Path $StorePath) 'celltower-report.html') | Select-Object FullName, Length | Show
+
     Write-Section 'Runs side by side, the registry, and the deployment history (which version was live when)'
     Get-ExperimentRun -Experiment xgb-telco | Compare-ExperimentRun -DifferentOnly | Where-Object Key -Like 'metrics.*' | Show
     Get-ModelVersion celltower | Show
