@@ -53,6 +53,7 @@ $AptPackages = @(
     'python3-fastapi'    # the Python scoring anchor
     'python3-uvicorn'
     'wrk'                # HTTP load generator for the serving benchmarks
+    'chromium'           # the report tests render Export-ModelEndpointReport's HTML headless
 )
 
 function Write-Step([string] $Message) {
@@ -89,7 +90,7 @@ function Install-Prerequisites {
         Write-Warning 'On macOS install XGBoost with `brew install xgboost` (or set MLOPSPS_XGBOOST_LIBRARY), and python xgboost for the interop tests.'
     }
     else {
-        Write-Warning "Not a Debian/Ubuntu machine: install the XGBoost C library (libxgboost) yourself, or set MLOPSPS_XGBOOST_LIBRARY to its path. Tests and benchmarks also use python3 with xgboost, pandas, fastapi, uvicorn, and wrk."
+        Write-Warning "Not a Debian/Ubuntu machine: install the XGBoost C library (libxgboost) yourself, or set MLOPSPS_XGBOOST_LIBRARY to its path. Tests and benchmarks also use python3 with xgboost, pandas, fastapi, uvicorn, wrk, and chromium (headless, for the report tests)."
     }
 
     # Pester comes from NuGet (PackageDownload), not from the PowerShell Gallery.

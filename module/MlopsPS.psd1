@@ -44,6 +44,8 @@
         'Get-ModelEndpointMetric'
         'Get-PredictionLineage'
         'Get-SnapshotLineage'
+        'Measure-FeatureDrift'
+        'Export-ModelEndpointReport'
         'Register-MlopsJob'
         'Get-MlopsJob'
         'Set-MlopsJob'

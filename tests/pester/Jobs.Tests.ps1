@@ -15,9 +15,10 @@ BeforeAll {
     }
 
     function Test-ProcessAlive([int] $Id) {
+        # Alive: it exists and is not a zombie (ended, not yet reaped). It may vanish while we look.
         $process = Get-Process -Id $Id -ErrorAction Ignore
-        $null -ne $process -and -not $process.HasExited -and
-            -not ((Test-Path "/proc/$Id/stat") -and ((Get-Content "/proc/$Id/stat" -Raw) -match '\) Z '))
+        $stat = Get-Content "/proc/$Id/stat" -Raw -ErrorAction Ignore
+        $null -ne $process -and -not $process.HasExited -and $null -ne $stat -and $stat -notmatch '\) Z '
     }
 
     function Wait-RunRunning([string] $Store, [long] $RunId) {
@@ -35,7 +36,7 @@ Describe 'The lab''s three-job chain, started by a pwsh that exits at once' {
         $script:store = New-TestStore
         $script:trace = Join-Path ([System.IO.Path]::GetTempPath()) "mlopsps-trace-$([guid]::NewGuid().ToString('N')).txt"
         $environment = @{ TRACE = $trace }
-        Register-MlopsJob 'New Batch' { Add-Content -LiteralPath $env:TRACE 'New Batch'; 'batch output'; Write-Warning 'a warning' } -Environment $environment -Store $store
+        Register-MlopsJob 'New Batch' { Add-Content -LiteralPath $env:TRACE 'New Batch'; 'batch output'; Write-Warning 'a warning'; [pscustomobject]@{ Left = 'l' * 60; Right = 'r' * 60 } } -Environment $environment -Store $store
         Register-MlopsJob 'Retrain XGBoost' { Add-Content -LiteralPath $env:TRACE 'Retrain XGBoost'; "store is $((Get-MlopsStore).Path)" } -Parent 'New Batch' -Environment $environment -Store $store
         Register-MlopsJob 'API Redeployment' { Add-Content -LiteralPath $env:TRACE 'API Redeployment' } -Parent 'Retrain XGBoost' -Environment $environment -Store $store
 
@@ -78,6 +79,7 @@ Describe 'The lab''s three-job chain, started by a pwsh that exits at once' {
         $log = Get-MlopsJobRunLog -RunId $chain[0].RunId -Store $store
         $log | Should -Contain 'batch output'
         $log | Should -Contain 'WARNING: a warning'
+        $log -match ('r' * 60) | Should -Not -BeNullOrEmpty -Because 'a table in the log is as wide as it needs, not cut at 80 columns'
         $log[-1] | Should -Match 'succeeded with exit code 0'
         $chain[1] | Get-MlopsJobRunLog | Should -Contain "store is $store"
         Test-Path $chain[0].LogPath | Should -BeTrue

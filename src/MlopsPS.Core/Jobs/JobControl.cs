@@ -73,7 +73,7 @@ public sealed class JobControl
 
                 if (process.HasExited)
                 {
-                    var error = $"The job runner exited with code {process.ExitCode} before taking up the run. {DetachedProcess.Tail(log)}".TrimEnd();
+                    var error = $"The job runner exited with code {process.ExitCode} before taking up the run. {DetachedDotnet.Tail(log)}".TrimEnd();
                     Catalog.FailQueued(run.RunId, error);
                     throw new JobRunnerException(error + $" (runner log: {log})");
                 }
@@ -167,7 +167,7 @@ public sealed class JobControl
                 }
 
                 throw new JobRunnerException(
-                    $"The scheduler exited with code {process.ExitCode} at start. {DetachedProcess.Tail(log)} (log: {log})");
+                    $"The scheduler exited with code {process.ExitCode} at start. {DetachedDotnet.Tail(log)} (log: {log})");
             }
 
             Thread.Sleep(s_poll);

@@ -59,6 +59,14 @@ public sealed class MlopsStore
             Directory.CreateDirectory(store.TablesDirectory);
             Directory.CreateDirectory(store.ArtifactsDirectory);
             Directory.CreateDirectory(store.LogsDirectory);
+            if (!File.Exists(store.CatalogPath))
+            {
+                // A pooled connection may still hold a catalog that was deleted with its folder; it would keep
+                // reading and writing the deleted file instead of the new one.
+                using var stale = new SqliteConnection(store._connectionString);
+                SqliteConnection.ClearPool(stale);
+            }
+
             using var connection = store.OpenConnection();
             CatalogMigrations.Apply(connection);
         }

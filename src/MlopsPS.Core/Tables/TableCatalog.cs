@@ -279,9 +279,10 @@ public sealed class TableCatalog
     /// Removes snapshots committed before <paramref name="olderThan"/> (default: 5 days ago) except the
     /// current one and its <paramref name="retainLast"/> newest ancestors, then deletes the data files no
     /// remaining snapshot references; a file some snapshot can still see is never deleted. A dry run reports
-    /// the same without changing anything.
+    /// the same without changing anything. <paramref name="progress"/> hears of each file deleted.
     /// </summary>
-    public ExpireResult ExpireSnapshots(string table, DateTime? olderThan = null, int retainLast = 1, bool dryRun = false)
+    public ExpireResult ExpireSnapshots(
+        string table, DateTime? olderThan = null, int retainLast = 1, bool dryRun = false, IProgress<MaintenanceProgress>? progress = null)
     {
         var name = TableName.Validate(table);
         if (retainLast < 1)
@@ -300,9 +301,10 @@ public sealed class TableCatalog
         if (!dryRun)
         {
             // Only now that the catalog no longer references them; a file that cannot be deleted stays as an orphan.
-            foreach (var file in unreferenced)
+            for (var i = 0; i < unreferenced.Count; i++)
             {
-                TryDelete(TableFolders.FullPath(Store.Root, file.Path));
+                progress?.Report(new MaintenanceProgress(tableName, i, unreferenced.Count, unreferenced[i].Path));
+                TryDelete(TableFolders.FullPath(Store.Root, unreferenced[i].Path));
             }
         }
 

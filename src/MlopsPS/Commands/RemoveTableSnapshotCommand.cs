@@ -46,7 +46,16 @@ public sealed class RemoveTableSnapshotCommand : MlopsCmdlet
             var action = $"Expire {plan.ExpiredSnapshotIds.Count} snapshot(s) and delete {plan.DeletedFiles.Count} data file(s)";
             if (ShouldProcess($"table '{Table}'", action))
             {
-                WriteRecord(catalog.ExpireSnapshots(Table, olderThan, RetainLast, dryRun: false));
+                var progress = new CmdletProgress<MaintenanceProgress>(this, ProgressActivity.Maintenance, $"Expiring snapshots of '{Table}'", p =>
+                    (p.PercentComplete, $"Deleting file {p.Done + 1} of {p.Total}: {p.CurrentFile}"));
+                try
+                {
+                    WriteRecord(catalog.ExpireSnapshots(Table, olderThan, RetainLast, dryRun: false, progress));
+                }
+                finally
+                {
+                    progress.Complete();
+                }
             }
         });
     }

@@ -1,3 +1,4 @@
+using MlopsPS.Core.Tests.TestSupport;
 using MlopsPS.Core.Tables;
 
 namespace MlopsPS.Core.Tests.Tables;
@@ -133,5 +134,22 @@ public class ExpireSnapshotsTests
         Assert.Empty(second.DeletedFiles);
         Assert.Equal(SampleRows.Range(0, 30), SampleRows.Ids(temp.Catalog.Scan("t", ScanSpec.Current)));
         Assert.Equal(3, temp.Catalog.CurrentSnapshot("t").DataFiles.Count);
+    }
+
+    [Fact]
+    public void Expire_ReportsEachFileItDeletes()
+    {
+        using var temp = new TempStore();
+        temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
+        temp.Catalog.Append("t", [SampleRows.Batch(10, 10)], new AppendOptions { Overwrite = true });
+        temp.Catalog.Append("t", [SampleRows.Batch(20, 10)], new AppendOptions { Overwrite = true });
+        var reports = new List<MaintenanceProgress>();
+
+        var result = temp.Catalog.ExpireSnapshots("t", olderThan: s_future, retainLast: 1, progress: new SyncProgress<MaintenanceProgress>(reports.Add));
+
+        Assert.Equal(2, result.DeletedFiles.Count);
+        Assert.Equal(result.DeletedFiles, reports.Select(r => r.CurrentFile));
+        Assert.Equal([0, 1], reports.Select(r => r.Done));
+        Assert.All(reports, r => Assert.Equal(2, r.Total));
     }
 }

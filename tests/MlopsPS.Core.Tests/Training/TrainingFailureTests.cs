@@ -1,3 +1,4 @@
+using MlopsPS.Core.Tests.TestSupport;
 using System.Text;
 using MlopsPS.Core.Training;
 
@@ -100,7 +101,7 @@ public class TrainingFailureTests
     public void Train_CancelledAfterThirdRound_ThrowsOperationCanceledWithoutLeak()
     {
         using var cancel = new CancellationTokenSource();
-        var progress = new SyncProgress(p =>
+        var progress = new SyncProgress<TrainingProgress>(p =>
         {
             if (p.Round == 3)
             {

@@ -1,3 +1,4 @@
+using MlopsPS.Core.Tests.TestSupport;
 using MlopsPS.Core.Training;
 
 namespace MlopsPS.Core.Tests.Training;
@@ -117,7 +118,7 @@ public class XGBoostTrainerTests
         var (features, labels) = SyntheticData.Signal(300, seed: 2);
         var reports = new List<TrainingProgress>();
 
-        using var model = SyntheticData.SmallTrainer(rounds: 8).Train(features, labels, features, labels, new SyncProgress(reports.Add));
+        using var model = SyntheticData.SmallTrainer(rounds: 8).Train(features, labels, features, labels, new SyncProgress<TrainingProgress>(reports.Add));
 
         Assert.Equal(Enumerable.Range(1, 8), reports.Select(r => r.Round));
         Assert.All(reports, r => Assert.Equal(8, r.TotalRounds));
