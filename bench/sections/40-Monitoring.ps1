@@ -1,7 +1,8 @@
 # Issue 6: what recording every prediction costs an endpoint. The same host serves with tracking on and off in
-# alternating rounds of one run (off, on, on, off, twice: a drift in the machine's load hits both sides alike; the
-# round after an "on" starts once the log has caught up), with wrk on this machine; then the log is checked: every
-# prediction answered with tracking on must be in it, or counted as dropped in the host log.
+# alternating rounds of one run (off, on, on, off, repeated: a drift in the machine's load hits both sides alike; the
+# round after an "on" starts once the log has caught up), with wrk on this machine; beside the throughput, the host
+# process's CPU per request. Then the log is checked: every prediction answered with tracking on must be in it, or
+# counted as dropped in the host log.
 param($ModulePath, $RepoRoot, $WorkDir, $BenchTool, $Python)
 
 Import-Module $ModulePath -Force
@@ -11,11 +12,12 @@ $bodies = New-Item -ItemType Directory (Join-Path $WorkDir 'monitoring-bodies') 
 function Measure-Rounds([string] $Url, [string] $Body, [int] $Connections, [int] $Threads, [string[]] $Order) {
     foreach ($tracking in $Order) {
         Set-ModelEndpoint monitored -Tracking $tracking -Store $store
-        $start = [datetime]::UtcNow
+        $cpu = $hostProcess.TotalProcessorTime
         $result = Invoke-Wrk $Url $Body $Connections -WorkDir $WorkDir -Threads $Threads -Seconds 5
         if ($result.Errors -gt 0) { throw "$($result.Errors) scoring requests failed with tracking $tracking." }
         if ($tracking -eq 'On') {
-            # The next round starts when the writer has caught up, so that no round pays for another's backlog.
+            # The next round starts when the writer has caught up, so that no round pays for another's backlog (and
+            # this round's CPU includes writing all of its own).
             Set-ModelEndpoint monitored -Tracking Off -Store $store
             $newest = $null
             while ($true) {
@@ -25,6 +27,8 @@ function Measure-Rounds([string] $Url, [string] $Body, [int] $Connections, [int]
                 $newest = $now
             }
         }
+        $hostProcess.Refresh()
+        $result | Add-Member -NotePropertyName HostCpuUs -NotePropertyValue (($hostProcess.TotalProcessorTime - $cpu).TotalMicroseconds / $result.Requests)
         $result | Add-Member -NotePropertyName Tracking -NotePropertyValue $tracking -PassThru
     }
 }
@@ -40,6 +44,7 @@ try {
     $deployment = New-Batch -Table telco -Rows 20000 -Seed 1 -Store $store | Invoke-Retrain -Store $store |
         Publish-ModelEndpoint -Name monitored -Store $store
     $url = "$($deployment.Url)/invocations"
+    $hostProcess = Get-Process -Id $deployment.ProcessId
 
     $single = Join-Path $bodies 'single.json'
     Set-Content $single '{"dataframe_split": {"columns": ["iot_signal_1", "iot_signal_2", "iot_signal_3", "iot_signal_4"], "data": [[35.5, 200.5, 30.5, 14.5]]}}'
@@ -49,7 +54,7 @@ try {
     Set-Content $batch ('{"dataframe_split": {"columns": ["iot_signal_1", "iot_signal_2", "iot_signal_3", "iot_signal_4"], "data": [' + $data + ']}}')
 
     $order = 'Off', 'On', 'On', 'Off', 'Off', 'On', 'On', 'Off'
-    $oneRow = @(Measure-Rounds $url $single 16 2 $order)
+    $oneRow = @(Measure-Rounds $url $single 16 2 ($order + $order[0..3]))
     $thousand = @(Measure-Rounds $url $batch 2 1 $order)
 
     # Stopping the host writes what is still queued; then every prediction answered with tracking on is either in the
@@ -65,7 +70,7 @@ try {
     $accounted = $logged + $dropped
     # wrk counts the requests it saw answered; those in flight when a run ends (at most one per connection, in 8 wrk
     # runs with tracking on) are answered and logged but not counted.
-    $inFlight = 8 * 16 + 8 * 2 * 1000
+    $inFlight = 2 * 6 * 16 + 2 * 4 * 2 * 1000
 
     $on = Get-Mean $oneRow On RequestsPerSecond
     $off = Get-Mean $oneRow Off RequestsPerSecond
@@ -74,6 +79,7 @@ try {
         -Details @{
             P50 = '{0:N2} ms vs {1:N2} ms' -f (Get-Mean $oneRow On P50), (Get-Mean $oneRow Off P50)
             P99 = '{0:N2} ms vs {1:N2} ms' -f (Get-Mean $oneRow On P99), (Get-Mean $oneRow Off P99)
+            HostCpu = '{0:N1} us vs {1:N1} us per request (the host process, all threads)' -f (Get-Mean $oneRow On HostCpuUs), (Get-Mean $oneRow Off HostCpuUs)
             Rounds = ($oneRow | ForEach-Object { '{0} {1:N0}' -f $_.Tracking, $_.RequestsPerSecond }) -join ', '
         }
     $rowsOn = 1000 * (Get-Mean $thousand On RequestsPerSecond)
