@@ -30,7 +30,9 @@ try {
     # Redeploy: Publish to the running endpoint returns only when /version reports the new version.
     $env:MLOPSPS_HOST_BENCHMARK_ROUTES = '1'   # this host also answers POST /_bench/constant
     $clock = [System.Diagnostics.Stopwatch]::StartNew()
-    $first = Publish-ModelEndpoint -Name bench -ModelUri 'models:/bench/1' -Store $store
+    # Tracking off: these figures are about serving, like the anchors (which log nothing); 40-Monitoring measures what
+    # recording every prediction costs on top.
+    $first = Publish-ModelEndpoint -Name bench -ModelUri 'models:/bench/1' -Tracking Off -Store $store
     $coldMs = $clock.Elapsed.TotalMilliseconds
     $env:MLOPSPS_HOST_BENCHMARK_ROUTES = $null
     $swaps = foreach ($round in 1..6) {

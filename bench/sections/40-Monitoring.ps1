@@ -54,7 +54,10 @@ try {
     Set-Content $batch ('{"dataframe_split": {"columns": ["iot_signal_1", "iot_signal_2", "iot_signal_3", "iot_signal_4"], "data": [' + $data + ']}}')
 
     $order = 'Off', 'On', 'On', 'Off', 'Off', 'On', 'On', 'Off'
+    $oneRowStart = [datetime]::UtcNow
     $oneRow = @(Measure-Rounds $url $single 16 2 ($order + $order[0..3]))
+    $oneRowLogged = (Get-ModelEndpointMetric monitored -Start $oneRowStart -Store $store).Predictions
+    $oneRowAnswered = ($oneRow | Where-Object Tracking -EQ On | Measure-Object Requests -Sum).Sum
     $thousand = @(Measure-Rounds $url $batch 2 1 $order)
 
     # Stopping the host writes what is still queued; then every prediction answered with tracking on is either in the
@@ -80,6 +83,7 @@ try {
             P50 = '{0:N2} ms vs {1:N2} ms' -f (Get-Mean $oneRow On P50), (Get-Mean $oneRow Off P50)
             P99 = '{0:N2} ms vs {1:N2} ms' -f (Get-Mean $oneRow On P99), (Get-Mean $oneRow Off P99)
             HostCpu = '{0:N1} us vs {1:N1} us per request (the host process, all threads)' -f (Get-Mean $oneRow On HostCpuUs), (Get-Mean $oneRow Off HostCpuUs)
+            Logged = "$oneRowLogged of the $oneRowAnswered predictions answered with tracking on (wrk's count, which misses those in flight at each run's end)"
             Rounds = ($oneRow | ForEach-Object { '{0} {1:N0}' -f $_.Tracking, $_.RequestsPerSecond }) -join ', '
         }
     $rowsOn = 1000 * (Get-Mean $thousand On RequestsPerSecond)
