@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using MlopsPS.Core.Serving.Protocol;
@@ -159,7 +158,8 @@ internal sealed class PredictionLogWriter : IDisposable
         return raw.sqlite3_changes(_db);
     }
 
-    // {"feature":value,...} in model order, UTF-8; a missing value (NaN) is null. Floats in their shortest round-trip form.
+    // {"feature":value,...} in model order, UTF-8; a missing value (NaN) is null; each float in a form that reads back
+    // as exactly that float.
     private ReadOnlySpan<byte> InputsJson(Utf8Source source, float[] values, int row)
     {
         var keys = source.InputKeys;
@@ -178,8 +178,7 @@ internal sealed class PredictionLogWriter : IDisposable
             }
             else
             {
-                value.TryFormat(_json.AsSpan(length), out var count, default, CultureInfo.InvariantCulture);
-                length += count;
+                length += JsonFloat.Write(value, _json.AsSpan(length));
             }
         }
 
