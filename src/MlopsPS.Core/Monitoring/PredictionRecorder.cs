@@ -189,10 +189,12 @@ public sealed class PredictionRecorder : IDisposable
             Interlocked.Add(ref _written, writer.Write(batches));
             Interlocked.Increment(ref _batches);
         }
-        catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever went wrong (the store, or a bug here), the log loses this batch, not the host its life: an
+            // exception escaping this thread would end the process and every request with it.
             Interlocked.Add(ref _failed, rows);
-            _log($"prediction log: lost {rows} predictions, the store refused the batch: {e.Message}");
+            _log($"prediction log: lost {rows} predictions, the batch could not be written: {(e is SqliteException or IOException ? e.Message : e.ToString())}");
             // A fresh connection for the next batch, in case this one is in a bad state.
             writer?.Dispose();
             writer = null;
