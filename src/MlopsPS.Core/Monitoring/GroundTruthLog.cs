@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using MlopsPS.Core.Common;
 using MlopsPS.Core.Models;
 using MlopsPS.Core.Registry;
+using MlopsPS.Core.Serving.Protocol;
 using MlopsPS.Core.Store;
 
 namespace MlopsPS.Core.Monitoring;
@@ -43,14 +44,18 @@ public sealed class GroundTruthLog
         using var connection = _store.OpenConnection();
         using var transaction = connection.BeginTransaction(deferred: false);
         using var find = connection.CreateCommand();
-        find.CommandText = "SELECT endpoint_name, model_name, model_version, prediction, predicted_at FROM predictions WHERE prediction_id = $id;";
-        var findId = find.Parameters.Add("$id", SqliteType.Text);
+        find.CommandText = """
+            SELECT p.seq, s.endpoint_name, s.model_name, s.model_version, p.prediction, p.predicted_at
+            FROM prediction_log p JOIN prediction_sources s ON s.source_id = p.source_id
+            WHERE p.prediction_id = $id;
+            """;
+        var findId = find.Parameters.Add("$id", SqliteType.Blob);
         using var upsert = connection.CreateCommand();
         upsert.CommandText = """
-            INSERT INTO ground_truth (prediction_id, label, recorded_at) VALUES ($id, $label, $now)
-            ON CONFLICT (prediction_id) DO UPDATE SET label = excluded.label, recorded_at = excluded.recorded_at;
+            INSERT INTO ground_truth (prediction_seq, label, recorded_at) VALUES ($seq, $label, $now)
+            ON CONFLICT (prediction_seq) DO UPDATE SET label = excluded.label, recorded_at = excluded.recorded_at;
             """;
-        var upsertId = upsert.Parameters.Add("$id", SqliteType.Text);
+        var upsertSeq = upsert.Parameters.Add("$seq", SqliteType.Integer);
         var upsertLabel = upsert.Parameters.Add("$label", SqliteType.Text);
         upsert.Parameters.AddWithValue("$now", now);
 
@@ -58,10 +63,16 @@ public sealed class GroundTruthLog
         {
             var input = labels[i];
             var id = PredictionLog.Normalize(input.PredictionId ?? string.Empty);
-            findId.Value = id;
             string endpoint, model, prediction;
             int version;
-            long predictedAt;
+            long seq, predictedAt;
+            if (!PredictionIds.TryGetBytes(id, out var idBytes))
+            {
+                outcomes[i] = new GroundTruthOutcome(input, null, new PredictionNotFoundException(input.PredictionId ?? string.Empty));
+                continue;
+            }
+
+            findId.Value = idBytes;
             using (var reader = find.ExecuteReader())
             {
                 if (!reader.Read())
@@ -70,8 +81,8 @@ public sealed class GroundTruthLog
                     continue;
                 }
 
-                (endpoint, model, version, prediction, predictedAt) =
-                    (reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetInt64(4));
+                (seq, endpoint, model, version, prediction, predictedAt) =
+                    (reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4), reader.GetInt64(5));
             }
 
             if (!TryNormalizeLabel(input.Label, model, version, out var label, out var problem))
@@ -80,7 +91,7 @@ public sealed class GroundTruthLog
                 continue;
             }
 
-            upsertId.Value = id;
+            upsertSeq.Value = seq;
             upsertLabel.Value = label;
             upsert.ExecuteNonQuery();
             outcomes[i] = new GroundTruthOutcome(input, new GroundTruth(

@@ -1,7 +1,7 @@
 namespace MlopsPS.Core.Monitoring;
 
 /// <summary>
-/// One prediction as the prediction log keeps it (a row of <c>predictions</c>), with its delayed ground truth once it
+/// One prediction as the prediction log keeps it (a row of <c>prediction_log</c>), with its delayed ground truth once it
 /// arrived. <see cref="PredictionId"/> is the id the endpoint returned to the caller.
 /// </summary>
 /// <param name="PredictionId">The UUID the caller got.</param>

@@ -1,16 +1,19 @@
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using MlopsPS.Core.Common;
+using MlopsPS.Core.Serving.Protocol;
 using MlopsPS.Core.Store;
 
 namespace MlopsPS.Core.Monitoring;
 
-/// <summary>Reads the prediction log (<c>predictions</c> with <c>ground_truth</c>, migration 0006).</summary>
+/// <summary>Reads the prediction log (<c>prediction_log</c> with its sources and <c>ground_truth</c>, migration 0007).</summary>
 public sealed class PredictionLog
 {
-    private const string Columns = """
-        p.prediction_id, p.endpoint_name, p.deployment_id, p.model_name, p.model_version, p.predicted_at, p.inputs_json,
-        p.prediction, p.probability, p.latency_us, g.label, g.recorded_at
+    private const string Select = """
+        SELECT p.prediction_id, s.endpoint_name, s.deployment_id, s.model_name, s.model_version, p.predicted_at,
+            p.inputs, p.prediction, p.probability, p.latency_us, g.label, g.recorded_at, s.source_id, s.features_json
+        FROM prediction_log p
+        JOIN prediction_sources s ON s.source_id = p.source_id
+        LEFT JOIN ground_truth g ON g.prediction_seq = p.seq
         """;
 
     private readonly MlopsStore _store;
@@ -26,13 +29,18 @@ public sealed class PredictionLog
     public LoggedPrediction? Find(string predictionId)
     {
         ArgumentNullException.ThrowIfNull(predictionId);
+        if (!PredictionIds.TryGetBytes(predictionId, out var id))
+        {
+            return null;
+        }
+
         using var connection = _store.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT {Columns} FROM predictions p LEFT JOIN ground_truth g ON g.prediction_id = p.prediction_id
+            {Select}
             WHERE p.prediction_id = $id;
             """;
-        command.Parameters.AddWithValue("$id", Normalize(predictionId));
+        command.Parameters.AddWithValue("$id", id);
         return Read(command).SingleOrDefault();
     }
 
@@ -50,9 +58,9 @@ public sealed class PredictionLog
         using var command = connection.CreateCommand();
         var order = last is null ? "ASC" : "DESC";
         command.CommandText = $"""
-            SELECT {Columns} FROM predictions p LEFT JOIN ground_truth g ON g.prediction_id = p.prediction_id
-            WHERE p.endpoint_name GLOB $pattern AND p.predicted_at >= $start AND p.predicted_at < $end
-            ORDER BY p.endpoint_name, p.predicted_at {order}, p.prediction_id {order}
+            {Select}
+            WHERE s.endpoint_name GLOB $pattern AND p.predicted_at >= $start AND p.predicted_at < $end
+            ORDER BY s.endpoint_name, p.predicted_at {order}, p.prediction_id {order}
             LIMIT $limit;
             """;
         command.Parameters.AddWithValue("$pattern", endpointPattern.Replace("[", "[[]", StringComparison.Ordinal));
@@ -76,16 +84,24 @@ public sealed class PredictionLog
     {
         using var reader = command.ExecuteReader();
         var rows = new List<LoggedPrediction>();
+        var features = new Dictionary<long, string[]>();
         while (reader.Read())
         {
+            var sourceId = reader.GetInt64(12);
+            if (!features.TryGetValue(sourceId, out var names))
+            {
+                names = PredictionInputs.ParseFeatures(reader.GetString(13));
+                features.Add(sourceId, names);
+            }
+
             rows.Add(new LoggedPrediction(
-                reader.GetString(0),
+                PredictionIds.FromBytes(reader.GetFieldValue<byte[]>(0)),
                 reader.GetString(1),
                 reader.GetString(2),
                 reader.GetString(3),
                 reader.GetInt32(4),
                 UnixTime.ToDateTime(reader.GetInt64(5)),
-                ParseInputs(reader.GetString(6)),
+                PredictionInputs.Read(reader.GetValue(6), names),
                 reader.GetString(7),
                 reader.GetDouble(8),
                 reader.GetInt64(9) / 1000.0,
@@ -94,17 +110,5 @@ public sealed class PredictionLog
         }
 
         return rows;
-    }
-
-    private static IReadOnlyDictionary<string, double?> ParseInputs(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        var inputs = new OrderedDictionary<string, double?>(StringComparer.Ordinal);
-        foreach (var property in document.RootElement.EnumerateObject())
-        {
-            inputs[property.Name] = property.Value.ValueKind == JsonValueKind.Number ? property.Value.GetDouble() : null;
-        }
-
-        return inputs;
     }
 }

@@ -1,6 +1,8 @@
+using System.Buffers.Binary;
 using MlopsPS.Core.Common;
 using MlopsPS.Core.Models;
 using MlopsPS.Core.Registry;
+using MlopsPS.Core.Serving.Protocol;
 using MlopsPS.Core.Store;
 
 namespace MlopsPS.Core.Monitoring;
@@ -54,11 +56,13 @@ public sealed class PredictionMetrics
         using var connection = _store.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT p.endpoint_name, p.model_name, p.model_version, p.predicted_at, p.prediction_id, p.latency_us, p.prediction, g.label
-            FROM predictions p LEFT JOIN ground_truth g ON g.prediction_id = p.prediction_id
-            WHERE p.endpoint_name GLOB $pattern AND p.predicted_at >= $start AND p.predicted_at < $end
-                AND ($version IS NULL OR p.model_version = $version)
-            ORDER BY p.endpoint_name, p.predicted_at, p.prediction_id;
+            SELECT s.endpoint_name, s.model_name, s.model_version, p.predicted_at, p.prediction_id, p.latency_us, p.prediction, g.label
+            FROM prediction_log p
+            JOIN prediction_sources s ON s.source_id = p.source_id
+            LEFT JOIN ground_truth g ON g.prediction_seq = p.seq
+            WHERE s.endpoint_name GLOB $pattern AND p.predicted_at >= $start AND p.predicted_at < $end
+                AND ($version IS NULL OR s.model_version = $version)
+            ORDER BY s.endpoint_name, p.predicted_at, p.prediction_id;
             """;
         command.Parameters.AddWithValue("$pattern", query.EndpointPattern.Replace("[", "[[]", StringComparison.Ordinal));
         command.Parameters.AddWithValue("$start", query.Start is { } start ? UnixTime.ToMs(start) : long.MinValue);
@@ -67,6 +71,7 @@ public sealed class PredictionMetrics
         using (var reader = command.ExecuteReader())
         {
             string? endpoint = null;
+            var id = new byte[PredictionIds.ByteLength];
             while (reader.Read())
             {
                 var name = reader.GetString(0);
@@ -96,7 +101,8 @@ public sealed class PredictionMetrics
                     state.WindowStart = windowStart;
                 }
 
-                state.Add(at, reader.GetString(4), reader.GetInt64(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7));
+                reader.GetBytes(4, 0, id, 0, id.Length);
+                state.Add(at, RequestOf(id), reader.GetInt64(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7));
                 if (query.WindowSize is { } size && state.Count == size)
                 {
                     results.Add(state.Close(windowStart: null, windowEnd: null));
@@ -124,6 +130,10 @@ public sealed class PredictionMetrics
     }
 
     // The positive class of precision and recall: the version's second class label (what P(second label) is about).
+    // The rows of one request share their id's first 12 bytes; the last 4 count the rows (PredictionIds).
+    private static (ulong, uint) RequestOf(byte[] id) =>
+        (BinaryPrimitives.ReadUInt64BigEndian(id), BinaryPrimitives.ReadUInt32BigEndian(id.AsSpan(8)));
+
     private string PositiveLabel(string model, int version)
     {
         try
@@ -141,7 +151,7 @@ public sealed class PredictionMetrics
     private sealed class WindowState(string endpoint, string model, int version, string positive)
     {
         private readonly List<long> _latencies = [];
-        private string? _lastId;
+        private (ulong, uint)? _lastRequest;
         private long _requests;
         private long _first;
         private long _last;
@@ -155,7 +165,7 @@ public sealed class PredictionMetrics
 
         public long WindowStart { get; set; }
 
-        public void Add(long at, string predictionId, long latencyUs, string prediction, string? label)
+        public void Add(long at, (ulong, uint) request, long latencyUs, string prediction, string? label)
         {
             if (_latencies.Count == 0)
             {
@@ -164,14 +174,14 @@ public sealed class PredictionMetrics
 
             _last = at;
             _latencies.Add(latencyUs);
-            // The rows of one request share their id but for its last 8 hex digits, and come one after the other
-            // (same time, ids in order): a request begins where that prefix changes.
-            if (_lastId is null || !SameRequest(_lastId, predictionId))
+            // The rows of one request come one after the other (same time, ids in order): a request begins where
+            // the request part of the id changes.
+            if (_lastRequest != request)
             {
                 _requests++;
             }
 
-            _lastId = predictionId;
+            _lastRequest = request;
             if (label is null)
             {
                 return;
@@ -222,13 +232,10 @@ public sealed class PredictionMetrics
                 _labelled, accuracy, precision, recall, f1, positive);
             _latencies.Clear();
             _requests = 0;
-            _lastId = null;
+            _lastRequest = null;
             _labelled = _correct = _truePositive = _falsePositive = _falseNegative = 0;
             return window;
         }
-
-        private static bool SameRequest(string a, string b) =>
-            a.Length == b.Length && a.Length > 8 && a.AsSpan(0, a.Length - 8).SequenceEqual(b.AsSpan(0, b.Length - 8));
 
         // Nearest rank: the smallest latency with at least p of the window's predictions at or below it.
         private double Percentile(double p)

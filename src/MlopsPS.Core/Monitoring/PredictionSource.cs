@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MlopsPS.Core.Serving.Protocol;
 
 namespace MlopsPS.Core.Monitoring;
@@ -6,7 +5,7 @@ namespace MlopsPS.Core.Monitoring;
 /// <summary>
 /// Who makes a set of predictions: an endpoint serving one deployment of one model version, with the model's
 /// scoring schema. Made once per deployed model, so a recorded request carries a reference instead of copies of its
-/// names; it also holds the pieces of the <c>inputs_json</c> object, prepared once.
+/// names.
 /// </summary>
 public sealed class PredictionSource
 {
@@ -22,10 +21,6 @@ public sealed class PredictionSource
         ModelName = modelName;
         ModelVersion = modelVersion;
         Schema = schema;
-        // {"a":1,"b":2}: the piece before each value is '{"a":' for the first feature, ',"b":' after that.
-        InputKeys = schema.Features
-            .Select((name, i) => (i == 0 ? "{" : ",") + JsonSerializer.Serialize(name) + ":")
-            .ToArray();
     }
 
     /// <summary>The endpoint that answered.</summary>
@@ -42,7 +37,4 @@ public sealed class PredictionSource
 
     /// <summary>Inputs, class labels, threshold.</summary>
     public ScoringSchema Schema { get; }
-
-    /// <summary>The text before each input's value in <c>inputs_json</c>.</summary>
-    internal string[] InputKeys { get; }
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using MlopsPS.Core.Monitoring;
@@ -37,14 +38,48 @@ public sealed class PredictionRecorderTests : IDisposable
         Assert.Equal(SyntheticDataColumns, logged[3].Inputs.Keys);
         Assert.Equal(new double?[] { 1, 2, 3, null }, logged[3].Inputs.Values);
 
-        // The stored text itself, as the drift report reads it: {"feature": value} in signature order, null when missing.
+        // The stored form itself: the id's 16 bytes, the inputs as little-endian float32 (NaN = missing), named once
+        // by the source's row.
         using var connection = _temp.Store.OpenConnection();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT inputs_json FROM predictions WHERE prediction_id = $id;";
-        command.Parameters.AddWithValue("$id", logged[3].PredictionId);
-        Assert.Equal("""{"iot_signal_1":1,"iot_signal_2":2,"iot_signal_3":3,"iot_signal_4":null}""", command.ExecuteScalar());
-        command.Parameters["$id"].Value = logged[1].PredictionId;
-        Assert.Equal("""{"iot_signal_1":0,"iot_signal_2":1,"iot_signal_3":2,"iot_signal_4":3}""", command.ExecuteScalar());
+        command.CommandText = """
+            SELECT p.inputs, s.features_json FROM prediction_log p JOIN prediction_sources s ON s.source_id = p.source_id
+            WHERE p.prediction_id = $id;
+            """;
+        Assert.True(PredictionIds.TryGetBytes(logged[3].PredictionId, out var id));
+        command.Parameters.AddWithValue("$id", id);
+        using (var reader = command.ExecuteReader())
+        {
+            Assert.True(reader.Read());
+            Assert.Equal(Floats(1, 2, 3, float.NaN), reader.GetFieldValue<byte[]>(0));
+            Assert.Equal("""["iot_signal_1","iot_signal_2","iot_signal_3","iot_signal_4"]""", reader.GetString(1));
+        }
+
+        command.CommandText = "SELECT count(*) FROM prediction_sources;";
+        Assert.Equal(1L, command.ExecuteScalar());
+    }
+
+    [Fact]
+    public void LoggedInputs_ReadBackAsTheFloatsTheModelSaw_WrittenTheShortWay()
+    {
+        // Awkward floats among plain ones: each reads back as a double that narrows to the same float, and a short
+        // decimal as that decimal (0.1, not 0.100000001490116).
+        float[] awkward = [0.1f, 1e-7f, -3.4028235e38f, 1.17549435e-38f, 16_777_217f, -0f, 123.456f, 2.5f];
+        var random = new Random(7);
+        var values = awkward.Concat(Enumerable.Range(0, 4000).Select(_ => (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-8, 9))))).ToArray();
+        var rows = values.Length / 4;
+        var request = new PredictionBatch(Source(), PredictionIds.NewRequestId(), 1_700_000_000_000, 100, values, rows, new float[rows]);
+
+        Log(_temp.Store, request);
+
+        var read = new PredictionLog(_temp.Store).List().SelectMany(p => p.Inputs.Values).ToArray();
+        Assert.Equal(values.Length, read.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            Assert.Equal(values[i], (float)read[i]!.Value);
+        }
+
+        Assert.Equal(new double?[] { 0.1, 1e-7, -3.4028235e38, 1.1754944e-38, 16_777_216, 0, 123.456, 2.5 }, read.Take(8));
     }
 
     [Fact]
@@ -155,19 +190,22 @@ public sealed class PredictionRecorderTests : IDisposable
         using (var connection = _temp.Store.OpenConnection())
         using (var command = connection.CreateCommand())
         {
-            // A trigger that refuses one endpoint's rows stands in for a disk or lock failure.
-            command.CommandText = "CREATE TRIGGER refuse BEFORE INSERT ON predictions WHEN new.endpoint_name = 'broken' BEGIN SELECT RAISE(ABORT, 'refused'); END;";
+            // A trigger that refuses some rows stands in for a disk or lock failure.
+            command.CommandText = "CREATE TRIGGER refuse BEFORE INSERT ON prediction_log WHEN new.latency_us = 666 BEGIN SELECT RAISE(ABORT, 'refused'); END;";
             command.ExecuteNonQuery();
         }
 
-        recorder.TryRecord(Request(Source(endpoint: "broken"), 1_700_000_000_000, 100, 0.9f, 0.8f));
+        // The refused batch is the source's first: its source row goes with the rollback, and the next batch of the
+        // same source must make it again rather than point at a row that is not there.
+        recorder.TryRecord(Request(source, 1_700_000_000_000, 666, 0.9f, 0.8f));
         SpinWait.SpinUntil(() => recorder.Failed == 2, TimeSpan.FromSeconds(10));
         recorder.TryRecord(Request(source, 1_700_000_000_001, 100, 0.9f));
         recorder.Dispose();
 
         Assert.Equal(2, recorder.Failed);
         Assert.Equal(1, recorder.Written);
-        Assert.Single(new PredictionLog(_temp.Store).List());
+        var logged = Assert.Single(new PredictionLog(_temp.Store).List());
+        Assert.Equal(("celltower", 0.1), (logged.EndpointName, logged.LatencyMs));
         lock (messages)
         {
             Assert.Contains(messages, m => m.Contains("lost 2 predictions", StringComparison.Ordinal));
@@ -175,4 +213,15 @@ public sealed class PredictionRecorderTests : IDisposable
     }
 
     private static readonly string[] SyntheticDataColumns = ["iot_signal_1", "iot_signal_2", "iot_signal_3", "iot_signal_4"];
+
+    private static byte[] Floats(params float[] values)
+    {
+        var bytes = new byte[values.Length * sizeof(float)];
+        for (var i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), values[i]);
+        }
+
+        return bytes;
+    }
 }
