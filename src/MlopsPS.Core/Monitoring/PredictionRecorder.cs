@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using MlopsPS.Core.Common;
 using MlopsPS.Core.Store;
 
 namespace MlopsPS.Core.Monitoring;
@@ -15,9 +16,9 @@ namespace MlopsPS.Core.Monitoring;
 /// predictions), writes it, and then gathers for <see cref="PredictionRecorderOptions.FlushInterval"/> before the next
 /// write unless a full batch is already waiting. A quiet endpoint's prediction is in the store a moment after its
 /// answer; a busy one writes a few thousand predictions per transaction about ten times a second.</para>
-/// <para>Share of the machine: after each transaction the writer rests in proportion to how long it took, so that it
-/// is busy at most <see cref="PredictionRecorderOptions.MaxBusyFraction"/> of the time (a third of one core by default);
-/// a busy one-row endpoint needs well under that.</para>
+/// <para>Share of the machine: after each transaction the writer rests in proportion to the CPU time it used, so that
+/// it is busy at most <see cref="PredictionRecorderOptions.MaxBusyFraction"/> of the time (6% of the machine by default);
+/// a busy one-row endpoint needs less than that.</para>
 /// <para>Back-pressure: none. When more than <see cref="PredictionRecorderOptions.MaxQueuedRows"/> predictions are
 /// waiting (the disk or the store's write lock is slower than the traffic), a request's predictions are dropped, not
 /// waited for: serving matters more than its log. Drops are counted (<see cref="Dropped"/>) and logged at most every
@@ -146,9 +147,9 @@ public sealed class PredictionRecorder : IDisposable
                     rows += batch.Rows;
                 }
 
-                var began = Stopwatch.GetTimestamp();
+                var began = ThreadCpuClock.Now();
                 Write(ref writer, pending, rows);
-                var busy = Stopwatch.GetElapsedTime(began);
+                var busy = ThreadCpuClock.Now() - began;
                 pending.Clear();
                 Interlocked.Add(ref _queuedRows, -rows);
 
