@@ -91,7 +91,7 @@ try {
     New-BenchResult -Benchmark 'Monitoring: 1,000-row dataframe_split, 2 connections, tracking on' -Ours $rowsOn -Anchor $rowsOff -Unit 'rows/s' `
         -AnchorName 'tracking off, same host, alternating rounds' -Target 'ratio >= 0.9' -Met { param($r) $r -ge 0.9 } `
         -Details @{ Rounds = ($thousand | ForEach-Object { '{0} {1:N0} rows/s' -f $_.Tracking, (1000 * $_.RequestsPerSecond) }) -join ', '
-            Note = 'more rows than the writer takes in its third of a core: the excess is dropped and counted, never waited for' }
+            Note = 'more rows than the writer logs in its 5% of the machine: the excess is dropped and counted, never waited for' }
     New-BenchResult -Benchmark 'Monitoring: predictions accounted for (logged + counted as dropped)' -Ours $accounted -Anchor $answered `
         -Unit 'predictions' -AnchorName 'answered with tracking on, as wrk counted them' -Target "0 to $inFlight more (in flight)" `
         -Met { $accounted -ge $answered -and $accounted - $answered -le $inFlight }.GetNewClosure() `

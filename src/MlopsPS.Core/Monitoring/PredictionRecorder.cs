@@ -17,7 +17,7 @@ namespace MlopsPS.Core.Monitoring;
 /// write unless a full batch is already waiting. A quiet endpoint's prediction is in the store a moment after its
 /// answer; a busy one writes a few thousand predictions per transaction about ten times a second.</para>
 /// <para>Share of the machine: after each transaction the writer rests in proportion to the CPU time it used, so that
-/// it is busy at most <see cref="PredictionRecorderOptions.MaxBusyFraction"/> of the time (6% of the machine by default);
+/// it is busy at most <see cref="PredictionRecorderOptions.MaxBusyFraction"/> of the time (5% of the machine by default);
 /// a busy one-row endpoint needs less than that.</para>
 /// <para>Back-pressure: none. When more than <see cref="PredictionRecorderOptions.MaxQueuedRows"/> predictions are
 /// waiting (the disk or the store's write lock is slower than the traffic), a request's predictions are dropped, not

@@ -20,15 +20,15 @@ public sealed record PredictionRecorderOptions
 
     /// <summary>
     /// The largest share of its time the writer spends writing: after a transaction that used t of CPU, it rests at least
-    /// t x (1 - share) / share. The default is <see cref="DefaultMaxBusyFraction"/>: 6% of the machine's processors
-    /// (0.12 of a core on 2 processors, about half a core on 8, never more than the one core the writer has), so that when
-    /// the traffic is more than that budget can log (a stream of large batches), serving keeps 94% of the machine and
+    /// t x (1 - share) / share. The default is <see cref="DefaultMaxBusyFraction"/>: 5% of the machine's processors
+    /// (0.1 of a core on 2 processors, 0.4 on 8, never more than the one core the writer has), so that when
+    /// the traffic is more than that budget can log (a stream of large batches), serving keeps 95% of the machine and
     /// what does not fit is dropped and counted. 1 lets the writer run flat out.
     /// </summary>
     public double MaxBusyFraction { get; init; } = DefaultMaxBusyFraction;
 
-    /// <summary>6% of the machine's processors, as a share of the writer's one thread (at most 1).</summary>
-    public static double DefaultMaxBusyFraction => Math.Min(1, 0.06 * Environment.ProcessorCount);
+    /// <summary>5% of the machine's processors, as a share of the writer's one thread (at most 1).</summary>
+    public static double DefaultMaxBusyFraction => Math.Min(1, 0.05 * Environment.ProcessorCount);
 
     /// <summary>How often the count of dropped predictions is logged while drops happen; default 10 seconds.</summary>
     public TimeSpan DropReportInterval { get; init; } = TimeSpan.FromSeconds(10);
