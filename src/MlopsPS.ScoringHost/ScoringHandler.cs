@@ -182,8 +182,7 @@ internal sealed class ScoringHandler
             {
                 // Hands over references only; the background writer does the formatting and the I/O.
                 _recorder.TryRecord(new PredictionBatch(
-                    model.Source, requestId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-                    (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, input.Values, input.Rows, probabilities));
+                    model.Source, requestId, (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, input.Values, input.Rows, probabilities));
             }
 
             model.Release();

@@ -3,7 +3,6 @@ using Microsoft.Data.Sqlite;
 using MlopsPS.Core.Common;
 using MlopsPS.Core.Models;
 using MlopsPS.Core.Registry;
-using MlopsPS.Core.Serving.Protocol;
 using MlopsPS.Core.Store;
 
 namespace MlopsPS.Core.Monitoring;
@@ -43,13 +42,14 @@ public sealed class GroundTruthLog
         var now = UnixTime.NowMs();
         using var connection = _store.OpenConnection();
         using var transaction = connection.BeginTransaction(deferred: false);
+        using var lookup = new PredictionIdLookup(connection, transaction);
         using var find = connection.CreateCommand();
         find.CommandText = """
-            SELECT p.seq, s.endpoint_name, s.model_name, s.model_version, p.prediction, p.predicted_at
+            SELECT s.endpoint_name, s.model_name, s.model_version, p.prediction, p.predicted_at
             FROM prediction_log p JOIN prediction_sources s ON s.source_id = p.source_id
-            WHERE p.prediction_id = $id;
+            WHERE p.seq = $seq;
             """;
-        var findId = find.Parameters.Add("$id", SqliteType.Blob);
+        var findSeq = find.Parameters.Add("$seq", SqliteType.Integer);
         using var upsert = connection.CreateCommand();
         upsert.CommandText = """
             INSERT INTO ground_truth (prediction_seq, label, recorded_at) VALUES ($seq, $label, $now)
@@ -65,24 +65,19 @@ public sealed class GroundTruthLog
             var id = PredictionLog.Normalize(input.PredictionId ?? string.Empty);
             string endpoint, model, prediction;
             int version;
-            long seq, predictedAt;
-            if (!PredictionIds.TryGetBytes(id, out var idBytes))
+            long predictedAt;
+            if (lookup.FindSeq(id) is not { } seq)
             {
                 outcomes[i] = new GroundTruthOutcome(input, null, new PredictionNotFoundException(input.PredictionId ?? string.Empty));
                 continue;
             }
 
-            findId.Value = idBytes;
+            findSeq.Value = seq;
             using (var reader = find.ExecuteReader())
             {
-                if (!reader.Read())
-                {
-                    outcomes[i] = new GroundTruthOutcome(input, null, new PredictionNotFoundException(input.PredictionId ?? string.Empty));
-                    continue;
-                }
-
-                (seq, endpoint, model, version, prediction, predictedAt) =
-                    (reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4), reader.GetInt64(5));
+                reader.Read();
+                (endpoint, model, version, prediction, predictedAt) =
+                    (reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetInt64(4));
             }
 
             if (!TryNormalizeLabel(input.Label, model, version, out var label, out var problem))

@@ -1,3 +1,5 @@
+using MlopsPS.Core.Serving.Protocol;
+
 namespace MlopsPS.Core.Monitoring;
 
 /// <summary>
@@ -6,8 +8,10 @@ namespace MlopsPS.Core.Monitoring;
 /// prediction per row by the background writer.
 /// </summary>
 /// <param name="Source">Endpoint, deployment and model version.</param>
-/// <param name="RequestId">The request's UUID; row <c>i</c>'s id is <see cref="Serving.Protocol.PredictionIds.ForRow"/>.</param>
-/// <param name="PredictedAtMs">When the answer was ready, Unix milliseconds.</param>
+/// <param name="RequestId">
+/// The request's UUID (version 7, made when the answer was ready: its time is the predictions' time); row <c>i</c>'s
+/// id is <see cref="PredictionIds.ForRow"/>.
+/// </param>
 /// <param name="LatencyUs">The request's latency in the host, microseconds: from the start of its handling to the answer written.</param>
 /// <param name="Values">The inputs, row-major in model column order (NaN = missing). Must not change afterwards.</param>
 /// <param name="Rows">Number of rows.</param>
@@ -15,8 +19,11 @@ namespace MlopsPS.Core.Monitoring;
 public sealed record PredictionBatch(
     PredictionSource Source,
     Guid RequestId,
-    long PredictedAtMs,
     long LatencyUs,
     float[] Values,
     int Rows,
-    float[] Probabilities);
+    float[] Probabilities)
+{
+    /// <summary>When the answer was ready, Unix milliseconds: the time in <see cref="RequestId"/>.</summary>
+    public long PredictedAtMs => PredictionIds.TimestampOf(RequestId);
+}

@@ -29,18 +29,19 @@ public sealed class PredictionLog
     public LoggedPrediction? Find(string predictionId)
     {
         ArgumentNullException.ThrowIfNull(predictionId);
-        if (!PredictionIds.TryGetBytes(predictionId, out var id))
+        using var connection = _store.OpenConnection();
+        using var lookup = new PredictionIdLookup(connection);
+        if (lookup.FindSeq(predictionId) is not { } seq)
         {
             return null;
         }
 
-        using var connection = _store.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             {Select}
-            WHERE p.prediction_id = $id;
+            WHERE p.seq = $seq;
             """;
-        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$seq", seq);
         return Read(command).SingleOrDefault();
     }
 

@@ -240,10 +240,10 @@ internal sealed class PredictionLogWriter : IDisposable
             values.Append(')');
         }
 
-        // OR IGNORE: ids are unique by construction (a random UUID per request); a duplicate cannot be a second
-        // prediction, and must not cost the other rows of the batch.
+        // No uniqueness check: ids are unique by construction (a random UUID per request, the row number in its last
+        // 32 bits), and the log has no index of them (migration 0007 says why).
         var sql = $"""
-            INSERT OR IGNORE INTO prediction_log (prediction_id, source_id, predicted_at, inputs, prediction, probability, latency_us)
+            INSERT INTO prediction_log (prediction_id, source_id, predicted_at, inputs, prediction, probability, latency_us)
             VALUES {values};
             """;
         var rc = raw.sqlite3_prepare_v2(_db, sql, out var statement);

@@ -45,8 +45,8 @@ internal static class DriftTestLog
         {
             foreach (var entry in entries)
             {
-                var request = PredictionIds.NewRequestId();
-                Assert.True(recorder.TryRecord(new PredictionBatch(source, request, UnixTime.ToMs(entry.At), entry.LatencyUs, entry.Inputs, 1, [entry.Probability])));
+                var request = PredictionIds.NewRequestId(DateTimeOffset.FromUnixTimeMilliseconds(UnixTime.ToMs(entry.At)));
+                Assert.True(recorder.TryRecord(new PredictionBatch(source, request, entry.LatencyUs, entry.Inputs, 1, [entry.Probability])));
                 ids.Add(PredictionIds.ForRow(request, 0));
             }
         }

@@ -24,7 +24,7 @@ internal static class MonitoringTestSupport
             values[i] = (0.5f * (i / columns)) + (i % columns);
         }
 
-        return new PredictionBatch(source, PredictionIds.NewRequestId(), atMs, latencyUs, values, probabilities.Length, probabilities);
+        return new PredictionBatch(source, PredictionIds.NewRequestId(DateTimeOffset.FromUnixTimeMilliseconds(atMs)), latencyUs, values, probabilities.Length, probabilities);
     }
 
     /// <summary>Writes the batches through a recorder and waits until they are in the store (Dispose flushes).</summary>

@@ -68,7 +68,7 @@ public sealed class PredictionRecorderTests : IDisposable
         var random = new Random(7);
         var values = awkward.Concat(Enumerable.Range(0, 4000).Select(_ => (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-8, 9))))).ToArray();
         var rows = values.Length / 4;
-        var request = new PredictionBatch(Source(), PredictionIds.NewRequestId(), 1_700_000_000_000, 100, values, rows, new float[rows]);
+        var request = new PredictionBatch(Source(), PredictionIds.NewRequestId(), 100, values, rows, new float[rows]);
 
         Log(_temp.Store, request);
 

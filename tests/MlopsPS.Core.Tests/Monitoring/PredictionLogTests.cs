@@ -1,0 +1,43 @@
+using MlopsPS.Core.Common;
+using MlopsPS.Core.Monitoring;
+using MlopsPS.Core.Serving.Protocol;
+using MlopsPS.Core.Tests.TestSupport;
+using static MlopsPS.Core.Tests.Monitoring.MonitoringTestSupport;
+
+namespace MlopsPS.Core.Tests.Monitoring;
+
+/// <summary>Finding one prediction by its id, which the log finds through its time (it keeps no index of the ids).</summary>
+public sealed class PredictionLogTests : IDisposable
+{
+    private readonly TemporaryStore _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void EveryRow_IsFoundByItsId_AmongSourcesThatPredictedInTheSameMillisecond()
+    {
+        const long at = 1_700_000_000_000;
+        var sources = new[] { Source(), Source(endpoint: "fraud", model: "fraud", deployment: "d2"), Source(version: 2, deployment: "d3") };
+        var requests = sources.SelectMany(s => new[] { Request(s, at, 100, 0.1f, 0.9f, 0.3f), Request(s, at, 200, 0.7f), Request(s, at + 1, 300, 0.2f) }).ToArray();
+
+        Log(_temp.Store, requests);
+
+        var log = new PredictionLog(_temp.Store);
+        foreach (var request in requests)
+        {
+            for (var row = 0; row < request.Rows; row++)
+            {
+                var id = PredictionIds.ForRow(request.RequestId, row);
+                var found = log.Get(id.ToUpperInvariant());
+                Assert.Equal((id, request.Source.EndpointName, request.Source.DeploymentId, (double)request.Probabilities[row]), (found.PredictionId, found.EndpointName, found.DeploymentId, found.Probability));
+                Assert.Equal(request.PredictedAtMs, UnixTime.ToMs(found.PredictedAt));
+            }
+        }
+
+        // A UUID of the same millisecond that was never answered, and text that is not a UUID.
+        Assert.Null(log.Find(PredictionIds.ForRow(requests[0].RequestId, 3)));
+        Assert.Null(log.Find(PredictionIds.ForRow(PredictionIds.NewRequestId(DateTimeOffset.FromUnixTimeMilliseconds(at)), 0)));
+        Assert.Null(log.Find("not-an-id"));
+        Assert.Throws<PredictionNotFoundException>(() => log.Get("not-an-id"));
+    }
+}
