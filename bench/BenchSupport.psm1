@@ -35,7 +35,8 @@ function Invoke-Wrk {
         [Parameter(Mandatory)][int] $Connections,
         [Parameter(Mandatory)][string] $WorkDir,
         [int] $Threads = 2,
-        [int] $Seconds = 10
+        [int] $Seconds = 10,
+        [int] $WarmupSeconds = 3
     )
     $script = Join-Path $WorkDir 'post.lua'
     @'
@@ -47,7 +48,7 @@ wrk.headers["Content-Type"] = "application/json"
 '@ | Set-Content $script
     $env:MLOPSPS_BENCH_BODY = $Body
     $common = @('--threads', "$Threads", '--connections', "$Connections", '--script', $script)
-    $warm = (& wrk @common --duration '3s' $Url) -join "`n"
+    $warm = if ($WarmupSeconds -gt 0) { (& wrk @common --duration "$($WarmupSeconds)s" $Url) -join "`n" } else { '' }
     $text = (& wrk @common --duration "$($Seconds)s" --latency $Url) -join "`n"
     if ($LASTEXITCODE -ne 0) { throw "wrk failed on $Url`n$text" }
     $ms = {
@@ -67,9 +68,25 @@ wrk.headers["Content-Type"] = "application/json"
     }
 }
 
+function Merge-WrkRun {
+    # Several wrk runs of one route as one result: the median of each figure (a moment of the machine's own noise, such
+    # as another VM on the host, moves one run, not the median), the sums of errors and requests, and the runs' p99s.
+    param([Parameter(Mandatory)][object[]] $Runs)
+    [pscustomobject]@{
+        RequestsPerSecond = Get-Median $Runs.RequestsPerSecond
+        P50 = Get-Median $Runs.P50
+        P99 = Get-Median $Runs.P99
+        Errors = ($Runs | Measure-Object Errors -Sum).Sum
+        Requests = ($Runs | Measure-Object Requests -Sum).Sum
+        P99s = ($Runs | ForEach-Object { '{0:N2}' -f $_.P99 }) -join ', '
+    }
+}
+
 function Get-Median([double[]] $Values) {
-    $sorted = $Values | Sort-Object
-    $sorted[[int][math]::Floor($sorted.Count / 2)]
+    # The middle value; for an even count, the mean of the two middle ones.
+    $sorted = @($Values | Sort-Object)
+    $middle = [int][math]::Floor($sorted.Count / 2)
+    if ($sorted.Count % 2 -eq 1) { $sorted[$middle] } else { ($sorted[$middle - 1] + $sorted[$middle]) / 2 }
 }
 
 function New-BenchResult {
@@ -97,4 +114,4 @@ function New-BenchResult {
     [pscustomobject]$result
 }
 
-Export-ModuleMember -Function Invoke-Pwsh, Invoke-BenchTool, Invoke-Python, Invoke-Wrk, Get-Median, New-BenchResult
+Export-ModuleMember -Function Invoke-Pwsh, Invoke-BenchTool, Invoke-Python, Invoke-Wrk, Merge-WrkRun, Get-Median, New-BenchResult
