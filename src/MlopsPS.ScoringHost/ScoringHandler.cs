@@ -180,9 +180,10 @@ internal sealed class ScoringHandler
 
             if (_recorder.Enabled)
             {
-                // Hands over references only; the background writer does the formatting and the I/O.
-                _recorder.TryRecord(new PredictionBatch(
-                    model.Source, requestId, (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, input.Values, input.Rows, probabilities));
+                // A copy into the recorder's reused blocks; the background writer does the I/O.
+                _recorder.TryRecord(
+                    model.Source, requestId, (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds,
+                    input.Values.AsSpan(0, input.Rows * model.Model.Schema.Features.Count), probabilities.AsSpan(0, input.Rows));
             }
 
             model.Release();

@@ -3,9 +3,8 @@ using MlopsPS.Core.Serving.Protocol;
 namespace MlopsPS.Core.Monitoring;
 
 /// <summary>
-/// The predictions of one scoring request, as the host hands them to the <see cref="PredictionRecorder"/>: references
-/// to the arrays the request already made (nothing is copied on the request path), expanded into one logged
-/// prediction per row by the background writer.
+/// The predictions of one scoring request, for <see cref="PredictionRecorder.TryRecord(PredictionBatch)"/>, which
+/// copies them (the host hands the same values over as spans, without this object).
 /// </summary>
 /// <param name="Source">Endpoint, deployment and model version.</param>
 /// <param name="RequestId">
@@ -13,9 +12,9 @@ namespace MlopsPS.Core.Monitoring;
 /// id is <see cref="PredictionIds.ForRow"/>.
 /// </param>
 /// <param name="LatencyUs">The request's latency in the host, microseconds: from the start of its handling to the answer written.</param>
-/// <param name="Values">The inputs, row-major in model column order (NaN = missing). Must not change afterwards.</param>
+/// <param name="Values">The inputs, row-major in model column order (NaN = missing).</param>
 /// <param name="Rows">Number of rows.</param>
-/// <param name="Probabilities">P(second class label) per row. Must not change afterwards.</param>
+/// <param name="Probabilities">P(second class label) per row.</param>
 public sealed record PredictionBatch(
     PredictionSource Source,
     Guid RequestId,

@@ -17,8 +17,8 @@ namespace MlopsPS.Core.Monitoring;
 /// <remarks>
 /// <para>This is the one place in the engine that binds through SQLite's C API (SQLitePCL.raw, on the connection's own
 /// handle) rather than <see cref="SqliteCommand"/> parameters: the host may log tens of thousands of predictions a
-/// second on a core it shares with the requests, and binding bytes straight from the request's own arrays (the
-/// inputs) and a reused buffer (the id) costs a fraction of boxed parameter values. Values are still bound, never
+/// second on a core it shares with the requests, and binding bytes straight from the recorder's arrays (the inputs)
+/// and a reused buffer (the id) costs a fraction of boxed parameter values. Values are still bound, never
 /// spliced into SQL.</para>
 /// <para>Rows go in by statements of <see cref="RowsPerStatement"/> rows, then one at a time for the rest: SQLite's
 /// cost per statement execution is larger than its cost per row.</para>
@@ -57,13 +57,13 @@ internal sealed class PredictionLogWriter : IDisposable
         }
     }
 
-    /// <summary>Writes every row of <paramref name="batches"/> in one transaction; returns the rows written.</summary>
-    public int Write(IReadOnlyList<PredictionBatch> batches)
+    /// <summary>Writes every row of <paramref name="chunks"/> in one transaction; returns the rows written.</summary>
+    public int Write(IReadOnlyList<PredictionChunk> chunks)
     {
         using var transaction = _connection.BeginTransaction(deferred: false);
         try
         {
-            var written = WriteRows(batches, transaction);
+            var written = WriteRows(chunks, transaction);
             transaction.Commit();
             return written;
         }
@@ -84,64 +84,50 @@ internal sealed class PredictionLogWriter : IDisposable
         _connection.Dispose();
     }
 
-    private int WriteRows(IReadOnlyList<PredictionBatch> batches, SqliteTransaction transaction)
+    private int WriteRows(IReadOnlyList<PredictionChunk> chunks, SqliteTransaction transaction)
     {
+        // Whole statements of RowsPerStatement rows first; the rest one row at a time.
+        var total = chunks.Sum(c => c.RowCount);
+        var inMany = total - (total % RowsPerStatement);
         var written = 0;
+        var done = 0;
         var filled = 0;
         Span<byte> id = stackalloc byte[PredictionIds.ByteLength];
-        foreach (var batch in batches)
+        foreach (var chunk in chunks)
         {
-            var tail = PredictionIds.PrepareBytes(batch.RequestId, id);
-            var source = Resolve(batch.Source, transaction);
-            for (var row = 0; row < batch.Rows; row++)
+            for (var r = 0; r < chunk.RequestCount; r++)
             {
-                PredictionIds.SetRowBytes(id, tail, row);
-                Bind(_many, _manyBound, filled, source, batch, row, id);
-                if (++filled == RowsPerStatement)
+                var request = chunk.Requests[r];
+                var tail = PredictionIds.PrepareBytes(request.RequestId, id);
+                var source = Resolve(request.Source, transaction);
+                for (var row = 0; row < request.Rows; row++, done++)
                 {
-                    written += Run(_many);
-                    filled = 0;
+                    PredictionIds.SetRowBytes(id, tail, row);
+                    if (done < inMany)
+                    {
+                        Bind(_many, _manyBound, filled, source, chunk, request, row, id);
+                        if (++filled == RowsPerStatement)
+                        {
+                            written += Run(_many);
+                            filled = 0;
+                        }
+                    }
+                    else
+                    {
+                        Bind(_one, _oneBound, 0, source, chunk, request, row, id);
+                        written += Run(_one);
+                    }
                 }
             }
-        }
-
-        // A partly filled many-row statement cannot run; what it holds is bound again one row at a time.
-        return filled > 0 ? written + Refill(batches, filled, transaction) : written;
-    }
-
-    private int Refill(IReadOnlyList<PredictionBatch> batches, int count, SqliteTransaction transaction)
-    {
-        // The last 'count' rows of the batches, in order.
-        var written = 0;
-        Span<byte> id = stackalloc byte[PredictionIds.ByteLength];
-        var skip = batches.Sum(b => b.Rows) - count;
-        foreach (var batch in batches)
-        {
-            if (skip >= batch.Rows)
-            {
-                skip -= batch.Rows;
-                continue;
-            }
-
-            var tail = PredictionIds.PrepareBytes(batch.RequestId, id);
-            var source = Resolve(batch.Source, transaction);
-            for (var row = skip; row < batch.Rows; row++)
-            {
-                PredictionIds.SetRowBytes(id, tail, row);
-                Bind(_one, _oneBound, 0, source, batch, row, id);
-                written += Run(_one);
-            }
-
-            skip = 0;
         }
 
         return written;
     }
 
-    private void Bind(sqlite3_stmt statement, SourceRow?[] bound, int slot, SourceRow source, PredictionBatch batch, int row, ReadOnlySpan<byte> id)
+    private void Bind(sqlite3_stmt statement, SourceRow?[] bound, int slot, SourceRow source, PredictionChunk chunk, RecordedRequest request, int row, ReadOnlySpan<byte> id)
     {
         var at = (slot * ColumnsPerRow) + 1;
-        var probability = batch.Probabilities[row];
+        var probability = chunk.Probabilities[request.RowOffset + row];
         Check(raw.sqlite3_bind_blob(statement, at, id));
         if (!ReferenceEquals(bound[slot], source))
         {
@@ -150,11 +136,11 @@ internal sealed class PredictionLogWriter : IDisposable
             bound[slot] = source;
         }
 
-        Check(raw.sqlite3_bind_int64(statement, at + 2, batch.PredictedAtMs));
-        Check(raw.sqlite3_bind_blob(statement, at + 3, Inputs(batch.Values.AsSpan(row * source.Features, source.Features))));
+        Check(raw.sqlite3_bind_int64(statement, at + 2, request.PredictedAtMs));
+        Check(raw.sqlite3_bind_blob(statement, at + 3, Inputs(chunk.Values.AsSpan(request.ValueOffset + (row * source.Features), source.Features))));
         Check(raw.sqlite3_bind_text(statement, at + 4, source.Labels[probability >= source.Threshold ? 1 : 0]));
         Check(raw.sqlite3_bind_double(statement, at + 5, probability));
-        Check(raw.sqlite3_bind_int64(statement, at + 6, batch.LatencyUs));
+        Check(raw.sqlite3_bind_int64(statement, at + 6, request.LatencyUs));
     }
 
     // The row's floats as little-endian bytes: the request's own memory on a little-endian machine.

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using MlopsPS.Core.Common;
 using MlopsPS.Core.Store;
@@ -7,9 +6,9 @@ using MlopsPS.Core.Store;
 namespace MlopsPS.Core.Monitoring;
 
 /// <summary>
-/// The scoring host's prediction log: requests hand their predictions over with <see cref="TryRecord"/>, which only
-/// enqueues (no I/O, no lock held across I/O, never a wait), and one background thread writes them to the store in
-/// batches, one transaction per batch.
+/// The scoring host's prediction log: requests hand their predictions over with <see cref="TryRecord(PredictionSource, Guid, long, ReadOnlySpan{float}, ReadOnlySpan{float})"/>,
+/// which copies them into a block of reused arrays (no I/O, no allocation, a lock held for the copy alone, never a
+/// wait), and one background thread writes the blocks to the store, one transaction per batch.
 /// </summary>
 /// <remarks>
 /// <para>Batching: the writer takes what is queued (up to <see cref="PredictionRecorderOptions.MaxBatchRows"/>
@@ -19,6 +18,9 @@ namespace MlopsPS.Core.Monitoring;
 /// <para>Share of the machine: after each transaction the writer rests in proportion to the CPU time it used, so that
 /// it is busy at most <see cref="PredictionRecorderOptions.MaxBusyFraction"/> of the time (5% of the machine by default);
 /// a busy one-row endpoint needs less than that.</para>
+/// <para>Copying rather than keeping references: a request's arrays kept until the writer has written them (a tenth of
+/// a second) outlive a young-generation collection and are promoted, which costs every request; copied, they die young
+/// as they do with tracking off, and the blocks are reused.</para>
 /// <para>Back-pressure: none. When more than <see cref="PredictionRecorderOptions.MaxQueuedRows"/> predictions are
 /// waiting (the disk or the store's write lock is slower than the traffic), a request's predictions are dropped, not
 /// waited for: serving matters more than its log. Drops are counted (<see cref="Dropped"/>) and logged at most every
@@ -28,14 +30,26 @@ namespace MlopsPS.Core.Monitoring;
 /// </remarks>
 public sealed class PredictionRecorder : IDisposable
 {
+    // Blocks of up to 1,024 requests, 4,096 rows and 16,384 input values (128 KiB in all, reused); a larger request
+    // gets a block of its own. The writer takes blocks until it has MaxBatchRows rows.
+    private const int ChunkRequests = 1024;
+    private const int ChunkRows = 4096;
+    private const int ChunkValues = 16_384;
+    private const int SpareChunks = 32;
+
     private static readonly TimeSpan s_shutdownWait = TimeSpan.FromSeconds(10);
 
     private readonly PredictionRecorderOptions _options;
     private readonly Action<string> _log;
-    private readonly Channel<PredictionBatch> _queue = Channel.CreateUnbounded<PredictionBatch>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly object _gate = new();
+    private readonly Queue<PredictionChunk> _sealed = new();
+    private readonly Stack<PredictionChunk> _spare = new();
+    private readonly ManualResetEventSlim _pending = new(false);
     private readonly ManualResetEventSlim _stopping = new(false);
     private readonly Thread _writer;
     private readonly MlopsStore _store;
+    private PredictionChunk? _current;
+    private bool _closed;
     private long _queuedRows;
     private long _written;
     private long _dropped;
@@ -59,7 +73,7 @@ public sealed class PredictionRecorder : IDisposable
     }
 
     /// <summary>
-    /// Whether predictions are recorded. The host checks it before it builds a <see cref="PredictionBatch"/>, so a
+    /// Whether predictions are recorded. The host checks it before it records a request, so a
     /// switched-off endpoint pays one volatile read per request; the manager switches it live.
     /// </summary>
     public bool Enabled
@@ -84,25 +98,60 @@ public sealed class PredictionRecorder : IDisposable
     public long QueuedRows => Interlocked.Read(ref _queuedRows);
 
     /// <summary>
-    /// Queues one request's predictions; returns false, counting them as dropped, when the queue is full. Never
-    /// blocks. The arrays in <paramref name="batch"/> must not change afterwards.
+    /// Queues one request's predictions (a copy of its arrays); returns false, counting them as dropped, when the queue
+    /// is full. Never blocks.
     /// </summary>
     public bool TryRecord(PredictionBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (Interlocked.Add(ref _queuedRows, batch.Rows) > _options.MaxQueuedRows)
+        return TryRecord(batch.Source, batch.RequestId, batch.LatencyUs,
+            batch.Values.AsSpan(0, batch.Rows * batch.Source.Schema.Features.Count), batch.Probabilities.AsSpan(0, batch.Rows));
+    }
+
+    /// <summary>
+    /// Queues one request's predictions, copying <paramref name="values"/> (row-major, model column order, NaN =
+    /// missing) and <paramref name="probabilities"/> (one per row); returns false, counting them as dropped, when the
+    /// queue is full or the recorder has stopped. Never blocks on I/O.
+    /// </summary>
+    /// <param name="requestId">The request's UUID v7, made when the answer was ready: its time is the predictions' time.</param>
+    /// <param name="latencyUs">The request's latency in the host, microseconds.</param>
+    public bool TryRecord(PredictionSource source, Guid requestId, long latencyUs, ReadOnlySpan<float> values, ReadOnlySpan<float> probabilities)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var rows = probabilities.Length;
+        if (values.Length != rows * source.Schema.Features.Count)
         {
-            Interlocked.Add(ref _queuedRows, -batch.Rows);
-            Interlocked.Add(ref _dropped, batch.Rows);
-            return false;
+            throw new ArgumentException($"{rows} rows of {source.Schema.Features.Count} inputs take {rows * source.Schema.Features.Count} values, not {values.Length}.", nameof(values));
         }
 
-        if (!_queue.Writer.TryWrite(batch))
+        if (Interlocked.Add(ref _queuedRows, rows) > _options.MaxQueuedRows)
         {
-            // Shutting down: the writer has taken its last items.
-            Interlocked.Add(ref _queuedRows, -batch.Rows);
-            Interlocked.Add(ref _dropped, batch.Rows);
-            return false;
+            return Drop(rows);
+        }
+
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return Drop(rows);
+            }
+
+            if (_current is null || !_current.Fits(rows, values.Length))
+            {
+                if (_current is { RequestCount: > 0 })
+                {
+                    _sealed.Enqueue(_current);
+                }
+
+                _current = TakeChunk(rows, values.Length);
+            }
+
+            _current.Add(source, requestId, latencyUs, values, probabilities);
+        }
+
+        if (!_pending.IsSet)
+        {
+            _pending.Set();
         }
 
         return true;
@@ -116,8 +165,13 @@ public sealed class PredictionRecorder : IDisposable
             return;
         }
 
-        _queue.Writer.TryComplete();
+        lock (_gate)
+        {
+            _closed = true;
+        }
+
         _stopping.Set();
+        _pending.Set();
         if (!_writer.Join(s_shutdownWait))
         {
             // The writer still runs (the store is locked or slow); the process is about to exit and takes it along.
@@ -127,30 +181,62 @@ public sealed class PredictionRecorder : IDisposable
 
         _log($"prediction log: {Written} predictions written in {Batches} transactions, {Dropped} dropped (queue full), {Failed} lost to store errors");
         _stopping.Dispose();
+        _pending.Dispose();
     }
 
     private void WriteLoop()
     {
         PredictionLogWriter? writer = null;
-        var reader = _queue.Reader;
-        var pending = new List<PredictionBatch>();
+        var taken = new List<PredictionChunk>();
         var reportedDrops = 0L;
         var lastReport = Stopwatch.GetTimestamp();
         try
         {
-            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            while (true)
             {
+                _pending.Wait();
+                bool closed, moreWaiting;
                 var rows = 0;
-                while (rows < _options.MaxBatchRows && reader.TryRead(out var batch))
+                lock (_gate)
                 {
-                    pending.Add(batch);
-                    rows += batch.Rows;
+                    _pending.Reset();
+                    // Sealed blocks first, then the one being filled: a quiet endpoint's prediction is written at once.
+                    while (rows < _options.MaxBatchRows && _sealed.TryDequeue(out var chunk))
+                    {
+                        taken.Add(chunk);
+                        rows += chunk.RowCount;
+                    }
+
+                    if (rows < _options.MaxBatchRows && _current is { RequestCount: > 0 })
+                    {
+                        taken.Add(_current);
+                        rows += _current.RowCount;
+                        _current = null;
+                    }
+
+                    closed = _closed;
+                    moreWaiting = _sealed.Count > 0 || _current is { RequestCount: > 0 };
+                    if (moreWaiting || closed)
+                    {
+                        // Come straight back: for the rest, or (stopping) to find nothing left and end.
+                        _pending.Set();
+                    }
+                }
+
+                if (rows == 0)
+                {
+                    if (closed)
+                    {
+                        return;
+                    }
+
+                    continue;
                 }
 
                 var began = ThreadCpuClock.Now();
-                Write(ref writer, pending, rows);
+                Write(ref writer, taken, rows);
                 var busy = ThreadCpuClock.Now() - began;
-                pending.Clear();
+                Recycle(taken);
                 Interlocked.Add(ref _queuedRows, -rows);
 
                 var dropped = Dropped;
@@ -163,7 +249,7 @@ public sealed class PredictionRecorder : IDisposable
 
                 // Rest: within the writer's share of a core, and gathering for the next batch unless a full one is
                 // waiting. At shutdown, no rest: what is queued is written at once.
-                var rest = rows < _options.MaxBatchRows ? _options.FlushInterval : TimeSpan.Zero;
+                var rest = moreWaiting ? TimeSpan.Zero : _options.FlushInterval;
                 if (_options.MaxBusyFraction < 1)
                 {
                     var share = Math.Clamp(_options.MaxBusyFraction, 0.01, 1);
@@ -182,7 +268,42 @@ public sealed class PredictionRecorder : IDisposable
         }
     }
 
-    private void Write(ref PredictionLogWriter? writer, List<PredictionBatch> batches, int rows)
+    private bool Drop(int rows)
+    {
+        Interlocked.Add(ref _queuedRows, -rows);
+        Interlocked.Add(ref _dropped, rows);
+        return false;
+    }
+
+    // A block for a request of 'rows' rows and 'values' values: a spare one, a new one, or one of its own if larger.
+    private PredictionChunk TakeChunk(int rows, int values)
+    {
+        if (rows > ChunkRows || values > ChunkValues)
+        {
+            return new PredictionChunk(1, rows, values);
+        }
+
+        return _spare.TryPop(out var spare) ? spare : new PredictionChunk(ChunkRequests, ChunkRows, ChunkValues);
+    }
+
+    private void Recycle(List<PredictionChunk> chunks)
+    {
+        lock (_gate)
+        {
+            foreach (var chunk in chunks)
+            {
+                chunk.Clear();
+                if (_spare.Count < SpareChunks && chunk.Probabilities.Length == ChunkRows && chunk.Values.Length == ChunkValues)
+                {
+                    _spare.Push(chunk);
+                }
+            }
+        }
+
+        chunks.Clear();
+    }
+
+    private void Write(ref PredictionLogWriter? writer, List<PredictionChunk> batches, int rows)
     {
         try
         {

@@ -102,6 +102,54 @@ public sealed class PredictionRecorderTests : IDisposable
     }
 
     [Fact]
+    public void RequestsAcrossManyBlocks_AndOneLargerThanABlock_AreAllLogged_FromCopiesTakenWhenRecorded()
+    {
+        // 9,000 one-row requests fill three blocks of 4,096 rows; a 5,000-row request gets a block of its own. The
+        // caller's arrays are overwritten after each call: the log must hold what they held when recorded.
+        var source = Source();
+        var singles = new List<(Guid Id, float Value, float Probability)>();
+        var values = new float[4];
+        var probability = new float[1];
+        using (var recorder = new PredictionRecorder(_temp.Store, enabled: true))
+        {
+            for (var i = 0; i < 9000; i++)
+            {
+                var id = PredictionIds.NewRequestId();
+                values.AsSpan().Fill(i);
+                probability[0] = (i % 100) / 100f;
+                Assert.True(recorder.TryRecord(source, id, 10, values, probability));
+                singles.Add((id, i, probability[0]));
+                values.AsSpan().Fill(-1);
+            }
+
+            var large = Request(source, 1_700_000_000_000, 777, Enumerable.Range(0, 5000).Select(r => r / 5000f).ToArray());
+            Assert.True(recorder.TryRecord(large));
+        }
+
+        var log = new PredictionLog(_temp.Store);
+        var logged = log.List();
+        Assert.Equal(14_000, logged.Count);
+        foreach (var (id, value, p) in singles.Where((_, i) => i % 997 == 0))
+        {
+            var found = log.Get(PredictionIds.ForRow(id, 0));
+            Assert.Equal(new double?[] { value, value, value, value }, found.Inputs.Values);
+            Assert.Equal((double)p, found.Probability);
+        }
+
+        var rows = logged.Where(p => p.LatencyMs == 0.777).ToArray();
+        Assert.Equal(5000, rows.Length);
+        Assert.Equal(Enumerable.Range(0, 5000).Select(r => (double)(r / 5000f)), rows.Select(p => p.Probability));
+        Assert.Equal(new double?[] { 2499.5, 2500.5, 2501.5, 2502.5 }, rows[4999].Inputs.Values);
+    }
+
+    [Fact]
+    public void AMismatchedInputCount_IsRefused()
+    {
+        using var recorder = new PredictionRecorder(_temp.Store, enabled: true);
+        Assert.Throws<ArgumentException>(() => recorder.TryRecord(Source(), PredictionIds.NewRequestId(), 1, new float[3], new float[1]));
+    }
+
+    [Fact]
     public void ABusyStream_IsWrittenInFewTransactions_NotOnePerRequest()
     {
         var source = Source();
