@@ -36,7 +36,9 @@ function Invoke-Wrk {
         [Parameter(Mandatory)][string] $WorkDir,
         [int] $Threads = 2,
         [int] $Seconds = 10,
-        [int] $WarmupSeconds = 3
+        [int] $WarmupSeconds = 3,
+        # Run wrk on this processor alone (taskset), -1 for anywhere.
+        [int] $Cpu = -1
     )
     $script = Join-Path $WorkDir 'post.lua'
     @'
@@ -48,8 +50,9 @@ wrk.headers["Content-Type"] = "application/json"
 '@ | Set-Content $script
     $env:MLOPSPS_BENCH_BODY = $Body
     $common = @('--threads', "$Threads", '--connections', "$Connections", '--script', $script)
-    $warm = if ($WarmupSeconds -gt 0) { (& wrk @common --duration "$($WarmupSeconds)s" $Url) -join "`n" } else { '' }
-    $text = (& wrk @common --duration "$($Seconds)s" --latency $Url) -join "`n"
+    $wrk = @(if ($Cpu -ge 0) { 'taskset', '-c', "$Cpu", 'wrk' } else { 'wrk' })
+    $warm = if ($WarmupSeconds -gt 0) { (& $wrk[0] @($wrk | Select-Object -Skip 1) @common --duration "$($WarmupSeconds)s" $Url) -join "`n" } else { '' }
+    $text = (& $wrk[0] @($wrk | Select-Object -Skip 1) @common --duration "$($Seconds)s" --latency $Url) -join "`n"
     if ($LASTEXITCODE -ne 0) { throw "wrk failed on $Url`n$text" }
     $ms = {
         param($value)
