@@ -98,17 +98,6 @@ public sealed class PredictionRecorder : IDisposable
     public long QueuedRows => Interlocked.Read(ref _queuedRows);
 
     /// <summary>
-    /// Queues one request's predictions (a copy of its arrays); returns false, counting them as dropped, when the queue
-    /// is full. Never blocks.
-    /// </summary>
-    public bool TryRecord(PredictionBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return TryRecord(batch.Source, batch.RequestId, batch.LatencyUs,
-            batch.Values.AsSpan(0, batch.Rows * batch.Source.Schema.Features.Count), batch.Probabilities.AsSpan(0, batch.Rows));
-    }
-
-    /// <summary>
     /// Queues one request's predictions, copying <paramref name="values"/> (row-major, model column order, NaN =
     /// missing) and <paramref name="probabilities"/> (one per row); returns false, counting them as dropped, when the
     /// queue is full or the recorder has stopped. Never blocks on I/O.
