@@ -142,7 +142,7 @@ public sealed class EndpointManager
 
             if (!process.HasEnded())
             {
-                Kill(process);
+                ProcessTree.Kill(process);
             }
         }
 
@@ -171,6 +171,21 @@ public sealed class EndpointManager
         }
 
         return Describe(endpoint, checkHealth: false);
+    }
+
+    /// <summary>
+    /// The base address to score at for a running endpoint; <see cref="EndpointStateException"/> when it is not
+    /// running (the store says so; the host itself is not asked).
+    /// </summary>
+    public Uri GetScoringUri(string name)
+    {
+        var endpoint = GetEndpoint(name, checkHealth: false);
+        if (endpoint.Status != EndpointStatus.Running || endpoint.Url is null)
+        {
+            throw new EndpointStateException($"Endpoint '{name}' is {endpoint.Status}; start it with Start-ModelEndpoint.");
+        }
+
+        return new Uri(endpoint.Url);
     }
 
     /// <summary>One endpoint, with its live health (process alive, <c>/health</c>) unless <paramref name="checkHealth"/> is false.</summary>
@@ -318,7 +333,7 @@ public sealed class EndpointManager
         // unless its identity still matches; then it is stopped so the port is free.
         if (endpoint.HostProcess is { } stale && !stale.HasEnded())
         {
-            Kill(stale);
+            ProcessTree.Kill(stale);
         }
 
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
@@ -349,19 +364,16 @@ public sealed class EndpointManager
                 // A non-zero exit is a failure; zero may be setsid handing over to a forked child, so keep waiting.
                 if (launched.HasExited && launched.ExitCode != 0)
                 {
-                    var message = $"The scoring host of '{name}' exited with code {launched.ExitCode} before it was ready. Its log ({logPath}) ends: {LastLines(logPath, 5)}";
+                    var message = $"The scoring host of '{name}' exited with code {launched.ExitCode} before it was ready. Its log ({logPath}) ends: {LogTail(logPath)}";
                     _catalog.MarkHostDown(name, EndpointStatus.Failed, message);
                     throw new EndpointHostException(message);
                 }
 
                 if (DateTime.UtcNow > deadline)
                 {
-                    if (!launched.HasExited)
-                    {
-                        launched.Kill(entireProcessTree: true);
-                    }
+                    ProcessTree.Kill(launched);
 
-                    var message = $"The scoring host of '{name}' was not ready in time. Its log ({logPath}) ends: {LastLines(logPath, 5)}";
+                    var message = $"The scoring host of '{name}' was not ready in time. Its log ({logPath}) ends: {LogTail(logPath)}";
                     _catalog.MarkHostDown(name, EndpointStatus.Failed, message);
                     throw new EndpointHostException(message);
                 }
@@ -423,24 +435,6 @@ public sealed class EndpointManager
         return Path.GetFullPath(Path.Combine(engineDirectory, "..", "..", "host"));
     }
 
-    // Only a process that is still the one recorded (same pid and start time) is killed.
-    private static void Kill(ProcessIdentity process)
-    {
-        try
-        {
-            using var running = Process.GetProcessById(process.ProcessId);
-            if (!process.HasEnded())
-            {
-                running.Kill();
-                running.WaitForExit(5000);
-            }
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            // Already gone.
-        }
-    }
-
     private static void AppendLog(string path, string message)
     {
         try
@@ -453,34 +447,7 @@ public sealed class EndpointManager
         }
     }
 
-    private static string LastLines(string path, int count)
-    {
-        try
-        {
-            if (!File.Exists(path))
-            {
-                return "(no log)";
-            }
-
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream);
-            var lines = new Queue<string>();
-            while (reader.ReadLine() is { } line)
-            {
-                lines.Enqueue(line);
-                if (lines.Count > count)
-                {
-                    lines.Dequeue();
-                }
-            }
-
-            return string.Join(" | ", lines);
-        }
-        catch (IOException e)
-        {
-            return $"(unreadable: {e.Message})";
-        }
-    }
+    private static string LogTail(string logPath) => DetachedDotnet.Tail(logPath, 5) is { Length: > 0 } tail ? tail : "(no log)";
 
     private static TimeSpan Remaining(DateTime deadline)
     {

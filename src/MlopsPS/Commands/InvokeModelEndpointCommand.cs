@@ -75,15 +75,10 @@ public sealed class InvokeModelEndpointCommand : MlopsCmdlet, IDisposable
             var baseUri = Uri;
             if (ParameterSetName == ByName)
             {
-                var endpoint = new EndpointManager(OpenStore()).GetEndpoint(Name, checkHealth: false);
-                if (endpoint.Status != EndpointStatus.Running || endpoint.Url is null)
-                {
-                    throw new EndpointStateException($"Endpoint '{Name}' is {endpoint.Status}; start it with Start-ModelEndpoint.");
-                }
-
-                baseUri = new Uri(endpoint.Url);
+                var store = OpenStore();
+                baseUri = new EndpointManager(store).GetScoringUri(Name);
                 // The predictions are in this store's log: scored objects carry it to Add-GroundTruth and Get-PredictionLineage.
-                _storeRoot = OpenStore().Root;
+                _storeRoot = store.Root;
             }
 
             _client = new ScoringClient(baseUri!, ServingCmdletSupport.Plain(ApiKey), TimeSpan.FromSeconds(TimeoutSec));

@@ -1,8 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using MlopsPS.Core.Common;
 
-namespace MlopsPS.Core.Jobs;
+namespace MlopsPS.Core.Common;
 
 /// <summary>Ends a recorded process and every process it started, after checking it is still the same process.</summary>
 internal static class ProcessTree
