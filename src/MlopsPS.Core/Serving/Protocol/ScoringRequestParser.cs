@@ -348,11 +348,7 @@ public static class ScoringRequestParser
                     map[columnCount++] = index;
                 }
 
-                var missing = Enumerable.Range(0, features).Where(i => !seen[i]).Select(i => schema.Features[i]).ToList();
-                if (missing.Count > 0 || extra is not null)
-                {
-                    throw ColumnMismatch(missing, extra, schema, "dataframe_split.columns");
-                }
+                ThrowIfColumnsMismatch(seen, extra, schema, "dataframe_split.columns");
             }
             else if (reader.ValueTextEquals("data"u8))
             {
@@ -495,11 +491,7 @@ public static class ScoringRequestParser
                     hint = index + 1;
                 }
 
-                var missing = MissingColumns(seen, schema);
-                if (missing.Count > 0 || extra is not null)
-                {
-                    throw ColumnMismatch(missing, extra, schema, $"{name} row {rows}");
-                }
+                ThrowIfColumnsMismatch(seen, extra, schema, $"{name} row {rows}");
             }
 
             rows++;
@@ -669,11 +661,7 @@ public static class ScoringRequestParser
             map[c] = index;
         }
 
-        var missing = MissingColumns(seen, schema);
-        if (missing.Count > 0 || extra is not null)
-        {
-            throw ColumnMismatch(missing, extra, schema, where);
-        }
+        ThrowIfColumnsMismatch(seen, extra, schema, where);
 
         return map;
     }
@@ -711,6 +699,15 @@ public static class ScoringRequestParser
         }
 
         return result;
+    }
+
+    // Allocates only for a request it refuses: every column of the schema seen, and none besides, is the common case.
+    private static void ThrowIfColumnsMismatch(bool[] seen, List<string>? extra, ScoringSchema schema, string where)
+    {
+        if (extra is not null || Array.IndexOf(seen, false) >= 0)
+        {
+            throw ColumnMismatch(MissingColumns(seen, schema), extra, schema, where);
+        }
     }
 
     private static List<string> MissingColumns(bool[] seen, ScoringSchema schema)
