@@ -64,7 +64,7 @@ public sealed class PredictionLog
             ORDER BY s.endpoint_name, p.predicted_at {order}, p.prediction_id {order}
             LIMIT $limit;
             """;
-        command.Parameters.AddWithValue("$pattern", endpointPattern.Replace("[", "[[]", StringComparison.Ordinal));
+        command.Parameters.AddWithValue("$pattern", SqlGlob.FromWildcard(endpointPattern));
         command.Parameters.AddWithValue("$start", start is { } from ? UnixTime.ToMs(from) : long.MinValue);
         command.Parameters.AddWithValue("$end", end is { } to ? UnixTime.ToMs(to) : long.MaxValue);
         command.Parameters.AddWithValue("$limit", last ?? -1);

@@ -13,7 +13,7 @@ namespace MlopsPS.Core.Monitoring;
 /// and F1 (the lab's aggregate accuracy and <c>read_metrics</c>).
 /// </summary>
 /// <remarks>
-/// <para>One pass over the log in time order, through the index on (endpoint, time); a window holds only the latencies
+/// <para>One pass over the log in time order, through the index on (source, time); a window holds only the latencies
 /// it needs for its percentiles. Versions interleave in time around a redeploy (requests in flight finish on the old
 /// model), so each version of an endpoint has its own window state.</para>
 /// <para>Percentiles are nearest-rank over the window's predictions: each prediction counts the latency of the
@@ -64,7 +64,7 @@ public sealed class PredictionMetrics
                 AND ($version IS NULL OR s.model_version = $version)
             ORDER BY s.endpoint_name, p.predicted_at, p.prediction_id;
             """;
-        command.Parameters.AddWithValue("$pattern", query.EndpointPattern.Replace("[", "[[]", StringComparison.Ordinal));
+        command.Parameters.AddWithValue("$pattern", SqlGlob.FromWildcard(query.EndpointPattern));
         command.Parameters.AddWithValue("$start", query.Start is { } start ? UnixTime.ToMs(start) : long.MinValue);
         command.Parameters.AddWithValue("$end", query.End is { } end ? UnixTime.ToMs(end) : long.MaxValue);
         command.Parameters.AddWithValue("$version", query.ModelVersion is { } v ? v : DBNull.Value);

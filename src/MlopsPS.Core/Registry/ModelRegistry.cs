@@ -84,7 +84,7 @@ public sealed partial class ModelRegistry
     public IReadOnlyList<RegisteredModel> ListModels(string? namePattern = null)
     {
         using var connection = _store.OpenConnection();
-        return ReadModels(connection, "WHERE m.name GLOB $pattern", (namePattern ?? "*").Replace("[", "[[]", StringComparison.Ordinal));
+        return ReadModels(connection, "WHERE m.name GLOB $pattern", SqlGlob.FromWildcard(namePattern ?? "*"));
     }
 
     /// <summary>The names of all registered models (one cheap query, for tab completion).</summary>

@@ -56,7 +56,7 @@ internal sealed class EndpointCatalog(MlopsStore store)
     public IReadOnlyList<EndpointRow> List(string pattern)
     {
         using var connection = Store.OpenConnection();
-        return QueryEndpoints(connection, "WHERE name GLOB $p", pattern.Replace("[", "[[]", StringComparison.Ordinal));
+        return QueryEndpoints(connection, "WHERE name GLOB $p", SqlGlob.FromWildcard(pattern));
     }
 
     public void Create(string name, string bindAddress, int requestedPort, string? apiKeyHash, long maxBodyBytes, bool trackingEnabled)
@@ -199,7 +199,7 @@ internal sealed class EndpointCatalog(MlopsStore store)
     public IReadOnlyList<Deployment> ListDeployments(string endpointPattern, bool latestOnly)
     {
         using var connection = Store.OpenConnection();
-        var pattern = endpointPattern.Replace("[", "[[]", StringComparison.Ordinal);
+        var pattern = SqlGlob.FromWildcard(endpointPattern);
         return latestOnly
             ? QueryDeployments(connection, "WHERE seq IN (SELECT max(seq) FROM deployments WHERE endpoint_name GLOB $p GROUP BY endpoint_name)", pattern, "ORDER BY endpoint_name")
             : QueryDeployments(connection, "WHERE endpoint_name GLOB $p", pattern, "ORDER BY seq DESC");

@@ -61,7 +61,7 @@ public sealed class TrackingStore
         using var connection = _store.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = ExperimentSelect + " WHERE e.name GLOB $pattern ORDER BY e.name;";
-        command.Parameters.AddWithValue("$pattern", WildcardToGlob(namePattern ?? "*"));
+        command.Parameters.AddWithValue("$pattern", SqlGlob.FromWildcard(namePattern ?? "*"));
         return ReadExperiments(command);
     }
 
@@ -456,7 +456,6 @@ public sealed class TrackingStore
         }
     }
 
-    private static string WildcardToGlob(string pattern) => pattern.Replace("[", "[[]", StringComparison.Ordinal);
 
     internal static string ToText(RunStatus status) => status.ToString().ToUpperInvariant();
 
