@@ -127,21 +127,6 @@ public sealed class DriftDetector
         return Sized(DriftSampleReader.FromScan(scan, features, description, cancellationToken));
     }
 
-    /// <summary>The rows run <paramref name="runId"/> was trained on (train and test split together), as its lineage tags name them.</summary>
-    public DriftSample ReadRunData(string runId, IReadOnlyList<string> features, CancellationToken cancellationToken = default)
-    {
-        var run = new TrackingStore(_store).GetRun(runId);
-        return ReadRun(run, DriftTrainingRows.Of(run), features, cancellationToken);
-    }
-
-    /// <summary>The inputs endpoint <paramref name="endpointName"/> logged with its predictions in <paramref name="window"/>.</summary>
-    public DriftSample ReadPredictions(string endpointName, DriftWindow window, IReadOnlyList<string> features)
-    {
-        window.Validate();
-        var endpoint = new EndpointManager(_store).GetEndpoint(endpointName, checkHealth: false);
-        return DriftSampleReader.FromPredictions(_store, endpoint.Name, window, features);
-    }
-
     private static DriftComparison Compare(
         DriftSample baseline, DriftSample current, IReadOnlyList<string> features, IReadOnlyList<string> notes, DriftThresholds? thresholds) =>
         new(baseline.Description, current.Description, DriftCalculator.Compare(baseline, current, features, thresholds), notes);

@@ -48,9 +48,4 @@ public sealed class DriftSample
         _values.TryGetValue(feature, out var values)
             ? values
             : throw new DriftArgumentException($"The sample '{Description}' has no feature '{feature}'; it has: {string.Join(", ", Features)}.");
-
-    /// <summary>Whether the sample holds <paramref name="feature"/>.</summary>
-    public bool Contains(string feature) => _values.ContainsKey(feature);
-
-    internal double[] RawValues(string feature) => _values[feature];
 }

@@ -99,13 +99,14 @@ internal sealed class PredictionLogWriter : IDisposable
             {
                 var request = chunk.Requests[r];
                 var tail = PredictionIds.PrepareBytes(request.RequestId, id);
+                var predictedAtMs = PredictionIds.TimestampOf(id);
                 var source = Resolve(request.Source, transaction);
                 for (var row = 0; row < request.Rows; row++, done++)
                 {
                     PredictionIds.SetRowBytes(id, tail, row);
                     if (done < inMany)
                     {
-                        Bind(_many, _manyBound, filled, source, chunk, request, row, id);
+                        Bind(_many, _manyBound, filled, source, chunk, request, predictedAtMs, row, id);
                         if (++filled == RowsPerStatement)
                         {
                             written += Run(_many);
@@ -114,7 +115,7 @@ internal sealed class PredictionLogWriter : IDisposable
                     }
                     else
                     {
-                        Bind(_one, _oneBound, 0, source, chunk, request, row, id);
+                        Bind(_one, _oneBound, 0, source, chunk, request, predictedAtMs, row, id);
                         written += Run(_one);
                     }
                 }
@@ -124,7 +125,7 @@ internal sealed class PredictionLogWriter : IDisposable
         return written;
     }
 
-    private void Bind(sqlite3_stmt statement, SourceRow?[] bound, int slot, SourceRow source, PredictionChunk chunk, RecordedRequest request, int row, ReadOnlySpan<byte> id)
+    private void Bind(sqlite3_stmt statement, SourceRow?[] bound, int slot, SourceRow source, PredictionChunk chunk, RecordedRequest request, long predictedAtMs, int row, ReadOnlySpan<byte> id)
     {
         var at = (slot * ColumnsPerRow) + 1;
         var probability = chunk.Probabilities[request.RowOffset + row];
@@ -136,7 +137,7 @@ internal sealed class PredictionLogWriter : IDisposable
             bound[slot] = source;
         }
 
-        Check(raw.sqlite3_bind_int64(statement, at + 2, request.PredictedAtMs));
+        Check(raw.sqlite3_bind_int64(statement, at + 2, predictedAtMs));
         Check(raw.sqlite3_bind_blob(statement, at + 3, Inputs(chunk.Values.AsSpan(request.ValueOffset + (row * source.Features), source.Features))));
         Check(raw.sqlite3_bind_text(statement, at + 4, source.Labels[probability >= source.Threshold ? 1 : 0]));
         Check(raw.sqlite3_bind_double(statement, at + 5, probability));
