@@ -1,3 +1,4 @@
+using MlopsPS.Core.Tests.TestSupport;
 using MlopsPS.Core.Tables;
 
 namespace MlopsPS.Core.Tests.Tables;
@@ -172,7 +173,7 @@ public class AppendTests
     {
         using var temp = new TempStore();
         var reports = new List<AppendProgress>();
-        var progress = new SynchronousProgress<AppendProgress>(reports.Add);
+        var progress = new SyncProgress<AppendProgress>(reports.Add);
 
         temp.CatalogWithRowGroups(100).Append("t", [SampleRows.Batch(0, 250), SampleRows.Batch(250, 100)], progress: progress);
 
@@ -254,11 +255,5 @@ public class AppendTests
         Assert.True(temp.Catalog.TableExists("LAB.TELCO"));
         Assert.Single(temp.Catalog.ListTables());
         Assert.All(snapshot.DataFiles, f => Assert.StartsWith("tables/Lab.Telco/", f, StringComparison.Ordinal));
-    }
-
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

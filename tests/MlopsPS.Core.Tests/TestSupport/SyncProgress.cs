@@ -1,4 +1,3 @@
-using MlopsPS.Core.Tests.TestSupport;
 namespace MlopsPS.Core.Tests.TestSupport;
 
 /// <summary>Reports synchronously: <see cref="Progress{T}"/> would post to the thread pool.</summary>
