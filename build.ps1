@@ -45,16 +45,8 @@ $RepoRoot = $PSScriptRoot
 $OutDir = Join-Path $RepoRoot 'out'
 $ModuleDir = Join-Path $OutDir 'MlopsPS'
 
-# Debian/Ubuntu packages the module, its tests and its benchmarks need.
-$AptPackages = @(
-    'libxgboost0'        # the XGBoost C library the engine binds
-    'python3-xgboost'    # interop tests: Python loads our model files
-    'python3-pandas'     # the Python scoring anchor parses requests into a DataFrame
-    'python3-fastapi'    # the Python scoring anchor
-    'python3-uvicorn'
-    'wrk'                # HTTP load generator for the serving benchmarks
-    'chromium'           # the report tests render Export-ModelEndpointReport's HTML headless
-)
+# What the operating system must provide, and how to get it: build/Prerequisites.psm1 (the tests ask it too).
+Import-Module (Join-Path $RepoRoot 'build/Prerequisites.psm1') -Force
 
 function Write-Step([string] $Message) {
     Write-Host "==> $Message" -ForegroundColor Cyan
@@ -69,28 +61,40 @@ function Invoke-Native {
 }
 
 function Install-Prerequisites {
-    $osRelease = if (Test-Path /etc/os-release) { Get-Content /etc/os-release -Raw } else { '' }
-    $isDebianLike = $osRelease -match '(?m)^ID(_LIKE)?=.*\b(debian|ubuntu)\b'
-    if ($isDebianLike) {
-        $missing = @($AptPackages | Where-Object {
-                $status = & dpkg-query -W -f='${Status}' $_ 2>$null
-                $status -notmatch 'install ok installed'
-            })
-        if ($missing.Count -gt 0) {
-            Write-Step "Installing Debian packages: $($missing -join ' ')"
-            $sudo = if ((& id -u) -eq '0') { @() } elseif (Get-Command sudo -ErrorAction Ignore) { @('sudo') } else {
-                throw "Missing packages ($($missing -join ' ')) and no root or sudo to install them: apt-get install $($missing -join ' ')"
+    switch (Get-PrerequisitePlatform) {
+        'Apt' {
+            $missing = @(Get-MissingAptPackage -Name (Get-MlopsAptPackage).Name)
+            if ($missing.Count -gt 0) {
+                Write-Step "Installing Debian packages (first run only, a few minutes): $($missing -join ' ')"
+                $env:DEBIAN_FRONTEND = 'noninteractive'
+                # apt's and dpkg's chatter goes to a log, shown only when they fail.
+                $log = New-Item -ItemType Directory (Join-Path $OutDir 'logs') -Force | Join-Path -ChildPath 'apt-install.log'
+                foreach ($command in Get-AptInstallCommand -Missing $missing) {
+                    $exe, $arguments = $command
+                    & $exe @arguments *>> $log
+                    if ($LASTEXITCODE -ne 0) {
+                        Get-Content $log -Tail 30 | Write-Host
+                        throw "'$($command -join ' ')' failed with exit code $LASTEXITCODE (whole output: $log)."
+                    }
+                }
+                $still = @(Get-MissingAptPackage -Name $missing)
+                if ($still.Count -gt 0) { throw "apt-get finished, but these packages are still not installed: $($still -join ' ')" }
             }
-            $env:DEBIAN_FRONTEND = 'noninteractive'
-            Invoke-Native @sudo apt-get update -qq
-            Invoke-Native @sudo apt-get install -y -qq --no-install-recommends @missing
         }
-    }
-    elseif ($IsMacOS) {
-        Write-Warning 'On macOS install XGBoost with `brew install xgboost` (or set MLOPSPS_XGBOOST_LIBRARY), and python xgboost for the interop tests.'
-    }
-    else {
-        Write-Warning "Not a Debian/Ubuntu machine: install the XGBoost C library (libxgboost) yourself, or set MLOPSPS_XGBOOST_LIBRARY to its path. Tests and benchmarks also use python3 with xgboost, pandas, fastapi, uvicorn, wrk, and chromium (headless, for the report tests)."
+        'Brew' {
+            if (-not (Get-Command brew -ErrorAction Ignore)) {
+                throw "On macOS build.ps1 installs with Homebrew, which is not installed. Install Homebrew, or install yourself: $($BrewFormulae -join ', ') (and python3 with xgboost, pandas, fastapi, uvicorn for the tests)."
+            }
+            $missing = @($BrewFormulae | Where-Object { & brew list --versions $_ *> $null; $LASTEXITCODE -ne 0 })
+            if ($missing.Count -gt 0) {
+                Write-Step "Installing Homebrew formulae: $($missing -join ' ')"
+                Invoke-Native brew install @missing
+            }
+        }
+        'Manual' {
+            if (-not (Test-XGBoostLibraryPresent)) { throw (Get-ManualInstallMessage) }
+            Write-Warning (Get-ManualInstallMessage)
+        }
     }
 
     # Pester comes from NuGet (PackageDownload), not from the PowerShell Gallery.
