@@ -14,11 +14,12 @@ function New-TestStore {
 
 function Invoke-ChildPwsh {
     # Runs a script in a separate pwsh with the module loaded; returns its output lines and exit code.
-    param([Parameter(Mandatory)][string] $Script, [hashtable] $Environment = @{})
+    # -NoModule: a bare pwsh, for a script that must see the process before the module loads.
+    param([Parameter(Mandatory)][string] $Script, [hashtable] $Environment = @{}, [switch] $NoModule)
     $psi = [System.Diagnostics.ProcessStartInfo]::new([System.Environment]::ProcessPath)
     # pwsh installed as a dotnet tool runs as 'dotnet pwsh.dll'.
     if ($psi.FileName -match 'dotnet(\.exe)?$') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
-    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$env:MLOPSPS_TEST_MODULE'; $Script") { $psi.ArgumentList.Add($a) }
+    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $(if ($NoModule) { $Script } else { "Import-Module '$env:MLOPSPS_TEST_MODULE'; $Script" })) { $psi.ArgumentList.Add($a) }
     foreach ($entry in $Environment.GetEnumerator()) { $psi.Environment[$entry.Key] = $entry.Value }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
