@@ -13,6 +13,7 @@
       test    build, then run the xunit engine tests and the Pester cmdlet tests; prints "N passed, N failed"
       demo    the main job: the whole pipeline on a fresh store under out/demo-store
       bench   the benchmarks: ours beside a named anchor, with the ratio
+      package build, then out/MlopsPS.<version>.nupkg for Publish-PSResource / Install-PSResource / Save-PSResource
 
 .EXAMPLE
     dotnet pwsh ./build.ps1 demo
@@ -22,7 +23,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'bench')]
+    [ValidateSet('build', 'test', 'demo', 'bench', 'package')]
     [string[]] $Task = 'build',
 
     [ValidateSet('Debug', 'Release')]
@@ -114,6 +115,14 @@ function Get-ProjectVersion {
         Where-Object { $_ } | Select-Object -First 1
 }
 
+function Get-ReleaseNote([string] $Version) {
+    # The section of CHANGELOG.md headed '## <version>', without its heading.
+    $changelog = Get-Content (Join-Path $RepoRoot 'CHANGELOG.md') -Raw
+    $pattern = '(?ms)^## ' + [regex]::Escape($Version) + '\s*$(.*?)(?=^## |\z)'
+    if ($changelog -notmatch $pattern) { throw "CHANGELOG.md has no section '## $Version': add the release notes of this version." }
+    $Matches[1].Trim()
+}
+
 function Invoke-Build {
     Write-Step "Building MlopsPS ($Configuration)"
     Invoke-Native dotnet build (Join-Path $RepoRoot 'MlopsPS.sln') -c $Configuration --nologo --verbosity quiet
@@ -135,16 +144,28 @@ function Invoke-Build {
     Invoke-Native dotnet publish $runnerProject -c $Configuration -o (Join-Path $ModuleDir 'runner') --no-build --nologo --verbosity quiet
 
     Copy-Item (Join-Path $RepoRoot 'module/*') $ModuleDir -Recurse
+    Copy-Item (Join-Path $RepoRoot 'LICENSE') $ModuleDir
     $manifest = Join-Path $ModuleDir 'MlopsPS.psd1'
     $version = Get-ProjectVersion
-    (Get-Content $manifest -Raw) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'" |
-        Set-Content $manifest -NoNewline
+    $notes = (Get-ReleaseNote -Version $version) -replace "'", "''"
+    (Get-Content $manifest -Raw) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'" `
+        -replace "ReleaseNotes = ''", "ReleaseNotes = '$notes'" | Set-Content $manifest -NoNewline
 
     Write-Step 'Generating MAML help from docs/en-US'
     $helpScript = Join-Path $RepoRoot 'build/New-MamlHelp.ps1'
     Invoke-Native dotnet pwsh -NoProfile -NonInteractive -File $helpScript -ModulePath $manifest `
         -DocsPath (Join-Path $RepoRoot 'docs/en-US') -OutputPath (Join-Path $ModuleDir 'en-US/MlopsPS.dll-Help.xml')
     Write-Host "Module ready: $ModuleDir (version $version)"
+}
+
+function Invoke-Package {
+    # out/MlopsPS.<version>.nupkg: what Publish-PSResource, Install-PSResource and Save-PSResource take.
+    Write-Step 'Packaging the module for PSResourceGet'
+    Get-ChildItem $OutDir -Filter 'MlopsPS.*.nupkg' | Remove-Item
+    Compress-PSResource -Path $ModuleDir -DestinationPath $OutDir
+    $package = Join-Path $OutDir "MlopsPS.$(Get-ProjectVersion).nupkg"
+    if (-not (Test-Path $package)) { throw "Compress-PSResource did not write $package." }
+    Write-Host "Package ready: $package ($([math]::Round((Get-Item $package).Length / 1MB, 1)) MB)"
 }
 
 function Invoke-Test {
@@ -213,7 +234,9 @@ try {
     foreach ($name in $Task) {
         switch ($name) {
             'build' { Invoke-Build }
-            'test' { Invoke-Build; Invoke-Test }
+            # The tests install the package the PowerShell way, so the test task packages too.
+            'test' { Invoke-Build; Invoke-Package; Invoke-Test }
+            'package' { Invoke-Build; Invoke-Package }
             'demo' { Invoke-Build; Invoke-Demo }
             'bench' { Invoke-Build; Invoke-Bench }
         }

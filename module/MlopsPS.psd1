@@ -8,6 +8,8 @@
     Copyright            = '(c) MlopsPS contributors. MIT License.'
     Description          = 'A local MLOps pipeline in PowerShell: versioned Parquet tables with Iceberg semantics, XGBoost training tracked like MLflow, a model registry, Kestrel scoring endpoints, dependent jobs and monitoring. No cluster, no cloud account.'
     PowerShellVersion    = '7.4'
+    # Linux is what is tested (Debian); macOS needs `brew install xgboost`. The engine, scoring host and job runner
+    # are .NET 10 assemblies, run by the dotnet muxer that must be on PATH.
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('MlopsPS.format.ps1xml')
     CmdletsToExport      = @(
@@ -64,8 +66,11 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('MLOps', 'XGBoost', 'Iceberg', 'MLflow', 'Parquet', 'MachineLearning')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            Tags         = @('MLOps', 'XGBoost', 'Iceberg', 'MLflow', 'Parquet', 'MachineLearning', 'ModelServing', 'Linux')
+            ProjectUri   = 'https://github.com/mlopsps/MlopsPS'
+            LicenseUri   = 'https://github.com/mlopsps/MlopsPS/blob/main/LICENSE'
+            # build.ps1 stamps the notes of this version from CHANGELOG.md.
+            ReleaseNotes = ''
         }
     }
 }

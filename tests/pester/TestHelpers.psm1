@@ -14,13 +14,17 @@ function New-TestStore {
 
 function Invoke-ChildPwsh {
     # Runs a script in a separate pwsh with the module loaded; returns its output lines and exit code.
-    # -NoModule: a bare pwsh, for a script that must see the process before the module loads.
-    param([Parameter(Mandatory)][string] $Script, [hashtable] $Environment = @{}, [switch] $NoModule)
+    # -NoModule: a bare pwsh, for a script that must see the process before the module loads. An -Environment entry
+    # whose value is $null removes that variable.
+    param([Parameter(Mandatory)][string] $Script, [hashtable] $Environment = @{}, [switch] $NoModule, [string] $WorkingDirectory)
     $psi = [System.Diagnostics.ProcessStartInfo]::new([System.Environment]::ProcessPath)
     # pwsh installed as a dotnet tool runs as 'dotnet pwsh.dll'.
     if ($psi.FileName -match 'dotnet(\.exe)?$') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
     foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $(if ($NoModule) { $Script } else { "Import-Module '$env:MLOPSPS_TEST_MODULE'; $Script" })) { $psi.ArgumentList.Add($a) }
-    foreach ($entry in $Environment.GetEnumerator()) { $psi.Environment[$entry.Key] = $entry.Value }
+    foreach ($entry in $Environment.GetEnumerator()) {
+        if ($null -eq $entry.Value) { [void]$psi.Environment.Remove($entry.Key) } else { $psi.Environment[$entry.Key] = $entry.Value }
+    }
+    if ($WorkingDirectory) { $psi.WorkingDirectory = $WorkingDirectory }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $process = [System.Diagnostics.Process]::Start($psi)
