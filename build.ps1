@@ -132,16 +132,13 @@ function Invoke-Build {
     $engineDir = Join-Path $binDir 'engine'
 
     # The engine and its dependencies live in bin/engine and load into their own AssemblyLoadContext; only the
-    # cmdlet assembly sits where pwsh's own resolver looks.
-    Invoke-Native dotnet publish (Join-Path $RepoRoot 'src/MlopsPS.Core') -c $Configuration -o $engineDir --no-build --nologo --verbosity quiet
+    # cmdlet assembly sits where pwsh's own resolver looks. The scoring host (Publish-ModelEndpoint) and the job runner
+    # (Start-MlopsJob) are published into the same folder: they run on the engine and its dependencies, so one copy of
+    # them serves all three (each program keeps its own deps.json and runtimeconfig.json there).
+    foreach ($project in 'MlopsPS.Core', 'MlopsPS.ScoringHost', 'MlopsPS.JobRunner') {
+        Invoke-Native dotnet publish (Join-Path $RepoRoot "src/$project") -c $Configuration -o $engineDir --no-build --nologo --verbosity quiet
+    }
     Copy-Item (Join-Path $RepoRoot "src/MlopsPS/bin/$Configuration/net10.0/MlopsPS.dll") $binDir
-
-    $hostProject = Join-Path $RepoRoot 'src/MlopsPS.ScoringHost'
-    Invoke-Native dotnet publish $hostProject -c $Configuration -o (Join-Path $ModuleDir 'host') --no-build --nologo --verbosity quiet
-
-    # The detached job runner and cron scheduler (dotnet runner/MlopsPS.JobRunner.dll), started by Start-MlopsJob.
-    $runnerProject = Join-Path $RepoRoot 'src/MlopsPS.JobRunner'
-    Invoke-Native dotnet publish $runnerProject -c $Configuration -o (Join-Path $ModuleDir 'runner') --no-build --nologo --verbosity quiet
 
     Copy-Item (Join-Path $RepoRoot 'module/*') $ModuleDir -Recurse
     Copy-Item (Join-Path $RepoRoot 'LICENSE') $ModuleDir

@@ -8,7 +8,7 @@ namespace MlopsPS.Core.Jobs;
 /// </summary>
 public sealed record JobRuntime(string RunnerAssemblyPath, string PwshPath, IReadOnlyList<string> PwshArguments, string ModulePath)
 {
-    /// <summary>The runner's entry assembly, in the module's <c>runner</c> folder.</summary>
+    /// <summary>The runner's entry assembly, published beside the engine in the module's <c>bin/engine</c> folder.</summary>
     public const string RunnerAssemblyFileName = "MlopsPS.JobRunner.dll";
 
     /// <summary>
@@ -17,7 +17,7 @@ public sealed record JobRuntime(string RunnerAssemblyPath, string PwshPath, IRea
     /// </summary>
     public static JobRuntime ForModule(string moduleBase, string modulePath, string processPath, string psHome)
     {
-        var runner = Path.Combine(moduleBase, "runner", RunnerAssemblyFileName);
+        var runner = Path.Combine(moduleBase, "bin", "engine", RunnerAssemblyFileName);
         var name = Path.GetFileNameWithoutExtension(processPath);
         return string.Equals(name, "dotnet", StringComparison.OrdinalIgnoreCase)
             ? new JobRuntime(runner, processPath, [Path.Combine(psHome, "pwsh.dll")], modulePath)

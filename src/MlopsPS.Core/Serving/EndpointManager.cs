@@ -40,7 +40,7 @@ public sealed class EndpointManager
     private readonly string? _hostDirectory;
 
     /// <summary>Manages the endpoints of <paramref name="store"/>.</summary>
-    /// <param name="hostDirectory">The folder of <c>MlopsPS.ScoringHost.dll</c> (the module's <c>host/</c>); needed to
+    /// <param name="hostDirectory">The folder of <c>MlopsPS.ScoringHost.dll</c> (the module's <c>bin/engine/</c>); needed to
     /// start hosts. Defaults to $env:MLOPSPS_HOST_DIRECTORY, then the module layout next to this assembly.</param>
     public EndpointManager(MlopsStore store, string? hostDirectory = null)
     {
@@ -430,9 +430,8 @@ public sealed class EndpointManager
             return Path.GetFullPath(fromEnvironment);
         }
 
-        // The module layout: bin/engine/MlopsPS.Core.dll and host/MlopsPS.ScoringHost.dll.
-        var engineDirectory = Path.GetDirectoryName(typeof(EndpointManager).Assembly.Location) ?? AppContext.BaseDirectory;
-        return Path.GetFullPath(Path.Combine(engineDirectory, "..", "..", "host"));
+        // The module layout: the host is published beside the engine, in bin/engine.
+        return Path.GetDirectoryName(typeof(EndpointManager).Assembly.Location) ?? AppContext.BaseDirectory;
     }
 
     private static void AppendLog(string path, string message)

@@ -17,19 +17,19 @@ internal static class ServingCmdletSupport
     public static bool IsOn(string value) => string.Equals(value, On, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The scoring host folder: <c>host/</c> in the module's folder (build.ps1 publishes it there), else next to the
-    /// cmdlet assembly's <c>bin/</c>.
+    /// The scoring host folder: <c>bin/engine/</c> in the module's folder (build.ps1 publishes the host beside the
+    /// engine), else <c>engine/</c> next to the cmdlet assembly.
     /// </summary>
     public static string HostDirectory(PSCmdlet cmdlet)
     {
         var moduleBase = cmdlet.MyInvocation.MyCommand.Module?.ModuleBase;
         if (!string.IsNullOrEmpty(moduleBase))
         {
-            return Path.Combine(moduleBase, "host");
+            return Path.Combine(moduleBase, "bin", "engine");
         }
 
         var binDirectory = Path.GetDirectoryName(typeof(ServingCmdletSupport).Assembly.Location) ?? AppContext.BaseDirectory;
-        return Path.GetFullPath(Path.Combine(binDirectory, "..", "host"));
+        return Path.Combine(binDirectory, "engine");
     }
 
     /// <summary>The plain text of a SecureString, for the one place that needs it (hashing, or an HTTP header).</summary>
