@@ -69,7 +69,7 @@ function Install-Prerequisites {
                 Write-Step "Installing Debian packages (first run only, a few minutes): $($missing -join ' ')"
                 $env:DEBIAN_FRONTEND = 'noninteractive'
                 # apt's and dpkg's chatter goes to a log, shown only when they fail.
-                $log = New-Item -ItemType Directory (Join-Path $OutDir 'logs') -Force | Join-Path -ChildPath 'apt-install.log'
+                $log = Join-Path (New-Item -ItemType Directory (Join-Path $OutDir 'logs') -Force).FullName 'apt-install.log'
                 foreach ($command in Get-AptInstallCommand -Missing $missing) {
                     $exe, $arguments = $command
                     & $exe @arguments *>> $log
