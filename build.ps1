@@ -84,9 +84,9 @@ function Install-Prerequisites {
         }
         'Brew' {
             if (-not (Get-Command brew -ErrorAction Ignore)) {
-                throw "On macOS build.ps1 installs with Homebrew, which is not installed. Install Homebrew, or install yourself: $($BrewFormulae -join ', ') (and python3 with xgboost, pandas, fastapi, uvicorn for the tests)."
+                throw "On macOS build.ps1 installs with Homebrew, which is not installed. Install Homebrew, or install yourself: $((Get-MlopsBrewFormula) -join ', ') (and python3 with xgboost, pandas, fastapi, uvicorn for the tests)."
             }
-            $missing = @($BrewFormulae | Where-Object { & brew list --versions $_ *> $null; $LASTEXITCODE -ne 0 })
+            $missing = @(Get-MlopsBrewFormula | Where-Object { & brew list --versions $_ *> $null; $LASTEXITCODE -ne 0 })
             if ($missing.Count -gt 0) {
                 Write-Step "Installing Homebrew formulae: $($missing -join ' ')"
                 Invoke-Native brew install @missing
@@ -145,8 +145,9 @@ function Invoke-Build {
     $manifest = Join-Path $ModuleDir 'MlopsPS.psd1'
     $version = Get-ProjectVersion
     $notes = (Get-ReleaseNote -Version $version) -replace "'", "''"
-    (Get-Content $manifest -Raw) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'" `
-        -replace "ReleaseNotes = ''", "ReleaseNotes = '$notes'" | Set-Content $manifest -NoNewline
+    $text = (Get-Content $manifest -Raw) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
+    # String.Replace, not -replace: the notes may hold '$', which -replace would read as a group reference.
+    $text.Replace("ReleaseNotes = ''", "ReleaseNotes = '$notes'") | Set-Content $manifest -NoNewline
 
     Write-Step 'Generating MAML help from docs/en-US'
     $helpScript = Join-Path $RepoRoot 'build/New-MamlHelp.ps1'

@@ -12,8 +12,16 @@ $script:AptPackages = @(
     [pscustomobject]@{ Name = 'chromium'; Runtime = $false; Purpose = 'the report tests render Export-ModelEndpointReport headless' }
 )
 
-# The same needs in Homebrew's names, for macOS.
+# The same needs in Homebrew's names, for macOS (not tried here: no macOS machine).
 $script:BrewFormulae = @('xgboost', 'wrk', 'chromium')
+
+function Get-MlopsBrewFormula {
+    # The Homebrew formulae (and casks) build.ps1 installs on macOS.
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    $script:BrewFormulae
+}
 
 function Get-MlopsAptPackage {
     # The Debian packages build.ps1 installs; -Runtime: only those the module needs to run.
@@ -94,5 +102,5 @@ function Get-PrerequisitePlatform {
     else { 'Manual' }
 }
 
-Export-ModuleMember -Function Get-MlopsAptPackage, Test-AptPackageInstalled, Get-MissingAptPackage, Get-AptInstallCommand,
-    Get-ManualInstallMessage, Test-XGBoostLibraryPresent, Get-PrerequisitePlatform -Variable BrewFormulae
+Export-ModuleMember -Function Get-MlopsAptPackage, Get-MlopsBrewFormula, Test-AptPackageInstalled, Get-MissingAptPackage, Get-AptInstallCommand,
+    Get-ManualInstallMessage, Test-XGBoostLibraryPresent, Get-PrerequisitePlatform
