@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MlopsPS.Core.Models;
@@ -33,9 +34,10 @@ public sealed class Retrainer
         _store = store;
     }
 
-    /// <summary>Runs the retrain and returns the finished run.</summary>
-    public Run Retrain(RetrainRequest request, IProgress<RetrainProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>Runs the retrain and returns the finished run, with where its time went.</summary>
+    public RetrainResult Retrain(RetrainRequest request, IProgress<RetrainProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        var clock = new PhaseClock();
         var catalog = new TableCatalog(_store);
         var table = catalog.GetTable(request.Table);
         var (spec, parentId) = PlanScan(catalog, request);
@@ -49,7 +51,11 @@ public sealed class Retrainer
         progress?.Report(new RetrainProgress(RetrainStage.Reading));
         var scan = catalog.Scan(request.Table, spec);
         TrainingDataReader.CheckColumns(scan.Schema, label, features, request.Encoding);
+        var plan = clock.Lap();
+
         var data = TrainingDataReader.Read(scan, label, features, cancellationToken);
+        var scanTime = clock.Lap();
+
         var split = StratifiedSplit.Create(data.Labels, request.TestFraction, (ulong)request.Seed);
         var (trainX, trainY) = split.SelectTrain(data.Features, data.Labels);
         var (testX, testY) = split.SelectTest(data.Features, data.Labels);
@@ -60,25 +66,48 @@ public sealed class Retrainer
                 $"Too few rows of the rarer class in '{label}' to put both classes in the train and test splits ({data.Labels.Length} rows); select more rows.");
         }
 
+        var splitTime = clock.Lap();
         var tracking = new TrackingStore(_store);
         var run = tracking.StartRun(request.ExperimentName, request.RunName, request.Tags);
         try
         {
             tracking.LogParams(run.RunId, Params(request, trainer, label, data, trainX.Rows, testX.Rows, scan));
             tracking.SetTags(run.RunId, LineageTags(scan, parentId, data.Labels.Length));
+            var records = clock.Lap();
 
             var trainingProgress = progress is null ? null : new RoundProgress(progress);
             using var model = trainer.Train(trainX, trainY, testX, testY, trainingProgress, cancellationToken);
+            clock.Lap();
 
             progress?.Report(new RetrainProgress(RetrainStage.Evaluating));
             var metrics = BinaryClassificationMetrics.Compute(testY, model.EvalPredictions ?? model.PredictProbabilities(testX));
+            var metricsTime = clock.Lap();
+
             var evalKey = "eval_" + (model.EvalMetric ?? "logloss");
             tracking.LogMetrics(run.RunId, metrics.ToDictionary().Select(m => (m.Key, m.Value, 0L))
                 .Concat(model.EvalHistory.Select(p => (evalKey, p.Value, (long)p.Step))));
+            records += clock.Lap();
 
             progress?.Report(new RetrainProgress(RetrainStage.Saving));
             SaveArtifacts(run, model, data.Signature, label);
-            return tracking.EndRun(run.RunId, RunStatus.Finished);
+            var saveTime = clock.Lap();
+
+            var finished = tracking.EndRun(run.RunId, RunStatus.Finished);
+            records += clock.Lap();
+            var training = model.TrainingTimings!;
+            return new RetrainResult(finished, new RetrainTimings
+            {
+                Plan = plan,
+                Scan = scanTime,
+                Split = splitTime,
+                DMatrix = training.DMatrix,
+                Rounds = training.Rounds,
+                ModelReload = training.ModelReload,
+                Metrics = metricsTime,
+                ModelSave = saveTime,
+                RunRecords = records,
+                Total = clock.Total,
+            });
         }
         catch (Exception e)
         {
@@ -201,6 +230,25 @@ public sealed class Retrainer
 
     private static KeyValuePair<string, string> Param(string key, object value) =>
         new(key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty);
+
+    /// <summary>Measures consecutive phases: each <see cref="Lap"/> is the time since the one before.</summary>
+    private sealed class PhaseClock
+    {
+        private readonly long _started = Stopwatch.GetTimestamp();
+        private long _last;
+
+        public PhaseClock() => _last = _started;
+
+        public TimeSpan Total => Stopwatch.GetElapsedTime(_started);
+
+        public TimeSpan Lap()
+        {
+            var now = Stopwatch.GetTimestamp();
+            var lap = Stopwatch.GetElapsedTime(_last, now);
+            _last = now;
+            return lap;
+        }
+    }
 
     /// <summary>Forwards the trainer's per-round reports as retrain progress.</summary>
     private sealed class RoundProgress(IProgress<RetrainProgress> target) : IProgress<TrainingProgress>

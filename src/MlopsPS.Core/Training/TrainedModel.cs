@@ -95,6 +95,9 @@ public sealed class TrainedModel : IDisposable
     /// </summary>
     public float[]? EvalPredictions { get; private init; }
 
+    /// <summary>Where training spent its time; null for a loaded model.</summary>
+    public TrainingTimings? TrainingTimings { get; private set; }
+
     /// <summary>libxgboost threads (<c>nthread</c>) for a prediction of more than <see cref="SmallBatchRows"/> rows.</summary>
     public int PredictThreads { get; }
 
@@ -201,6 +204,12 @@ public sealed class TrainedModel : IDisposable
     {
         Check(XGBoosterPredictFromDMatrix(booster, matrix, s_valueConfig, out var shape, out var dimensions, out var result));
         return CopyResult(shape, dimensions, result, rows);
+    }
+
+    internal TrainedModel WithTimings(TrainingTimings timings)
+    {
+        TrainingTimings = timings;
+        return this;
     }
 
     internal static TrainedModel FromJson(

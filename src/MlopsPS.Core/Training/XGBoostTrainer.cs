@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using static MlopsPS.Core.Training.XGBoostNative;
 
@@ -123,8 +124,10 @@ public sealed class XGBoostTrainer
         XGBoostLibrary.EnsureLoaded();
         cancellationToken.ThrowIfCancellationRequested();
 
+        var started = Stopwatch.GetTimestamp();
         using var dtrain = CreateMatrix(train, labels);
         using var deval = eval is null ? null : CreateMatrix(eval, evalLabels!);
+        var dmatrixTime = Stopwatch.GetElapsedTime(started);
         var booster = deval is null ? CreateBooster(dtrain) : CreateBooster(dtrain, deval);
         try
         {
@@ -136,6 +139,7 @@ public sealed class XGBoostTrainer
             // On the booster, not only the DMatrix: the booster is what the saved JSON is written from.
             SetFeatureNames(booster, train.ColumnNames);
 
+            started = Stopwatch.GetTimestamp();
             var (history, metric, best) = Boost(booster, dtrain, deval, progress, cancellationToken);
             if (EarlyStoppingRounds is not null && best is { } b)
             {
@@ -149,13 +153,16 @@ public sealed class XGBoostTrainer
             // date, so scoring the test split costs nothing more (after early stopping the trimmed booster
             // predicts them afresh).
             var evalPredictions = deval is null ? null : TrainedModel.PredictCached(booster, deval, eval!.Rows);
+            var roundsTime = Stopwatch.GetElapsedTime(started);
 
             // The model is reloaded from its own JSON: the result carries no training state and predicts
             // exactly like the file it saves.
+            started = Stopwatch.GetTimestamp();
             var json = TrainedModel.SaveToBuffer(booster);
             // Without early stopping the last round is the model, so its score is the best score.
             double? lastScore = history.Count > 0 ? history[^1].Value : null;
-            return TrainedModel.FromJson(json, train.ColumnNames, metric, history.AsReadOnly(), lastScore, PredictThreads, evalPredictions);
+            var model = TrainedModel.FromJson(json, train.ColumnNames, metric, history.AsReadOnly(), lastScore, PredictThreads, evalPredictions);
+            return model.WithTimings(new TrainingTimings(dmatrixTime, roundsTime, Stopwatch.GetElapsedTime(started)));
         }
         finally
         {

@@ -1,0 +1,41 @@
+namespace MlopsPS.Core.Retraining;
+
+/// <summary>
+/// Where one retrain's time went, phase by phase, measured by the engine as it runs (a stopwatch per phase), so a
+/// slow retrain explains itself. The phases do not overlap; <see cref="Other"/> is the rest of <see cref="Total"/>.
+/// </summary>
+public sealed record RetrainTimings
+{
+    /// <summary>Finding the table and snapshots, planning the scan and checking the columns.</summary>
+    public TimeSpan Plan { get; init; }
+
+    /// <summary>Reading the label and feature columns from the Parquet files into float32 arrays.</summary>
+    public TimeSpan Scan { get; init; }
+
+    /// <summary>The stratified split and the train and test sides it selects.</summary>
+    public TimeSpan Split { get; init; }
+
+    /// <summary>Building libxgboost's training and test DMatrix.</summary>
+    public TimeSpan DMatrix { get; init; }
+
+    /// <summary>The boosting rounds, with the test split evaluated after each.</summary>
+    public TimeSpan Rounds { get; init; }
+
+    /// <summary>Turning the trained booster into the returned model (loading it again from its JSON).</summary>
+    public TimeSpan ModelReload { get; init; }
+
+    /// <summary>The test metrics (accuracy, recall, precision, f1, roc_auc, logloss).</summary>
+    public TimeSpan Metrics { get; init; }
+
+    /// <summary>Writing the artifacts: the model's JSON, the MLmodel file and the gain importance.</summary>
+    public TimeSpan ModelSave { get; init; }
+
+    /// <summary>Recording the run in the catalog: start, params, tags, metrics, end.</summary>
+    public TimeSpan RunRecords { get; init; }
+
+    /// <summary>The whole retrain, from the request to the finished run.</summary>
+    public TimeSpan Total { get; init; }
+
+    /// <summary>What no phase accounts for (the gaps between them).</summary>
+    public TimeSpan Other => Total - (Plan + Scan + Split + DMatrix + Rounds + ModelReload + Metrics + ModelSave + RunRecords);
+}
