@@ -21,9 +21,6 @@ public sealed record RetrainTimings
     /// <summary>The boosting rounds, with the test split evaluated after each.</summary>
     public TimeSpan Rounds { get; init; }
 
-    /// <summary>Turning the trained booster into the returned model (loading it again from its JSON).</summary>
-    public TimeSpan ModelReload { get; init; }
-
     /// <summary>The test metrics (accuracy, recall, precision, f1, roc_auc, logloss).</summary>
     public TimeSpan Metrics { get; init; }
 
@@ -37,5 +34,5 @@ public sealed record RetrainTimings
     public TimeSpan Total { get; init; }
 
     /// <summary>What no phase accounts for (the gaps between them).</summary>
-    public TimeSpan Other => Total - (Plan + Scan + Split + DMatrix + Rounds + ModelReload + Metrics + ModelSave + RunRecords);
+    public TimeSpan Other => Total - (Plan + Scan + Split + DMatrix + Rounds + Metrics + ModelSave + RunRecords);
 }

@@ -76,11 +76,12 @@ public sealed class Retrainer
             var records = clock.Lap();
 
             var trainingProgress = progress is null ? null : new RoundProgress(progress);
-            using var model = trainer.Train(trainX, trainY, testX, testY, trainingProgress, cancellationToken);
+            // The booster that trained is the one saved: loading it again from its JSON would give the same file.
+            using var model = trainer.Fit(trainX, trainY, testX, testY, trainingProgress, cancellationToken);
             clock.Lap();
 
             progress?.Report(new RetrainProgress(RetrainStage.Evaluating));
-            var metrics = BinaryClassificationMetrics.Compute(testY, model.EvalPredictions ?? model.PredictProbabilities(testX));
+            var metrics = BinaryClassificationMetrics.Compute(testY, model.EvalPredictions);
             var metricsTime = clock.Lap();
 
             var evalKey = "eval_" + (model.EvalMetric ?? "logloss");
@@ -94,15 +95,13 @@ public sealed class Retrainer
 
             var finished = tracking.EndRun(run.RunId, RunStatus.Finished);
             records += clock.Lap();
-            var training = model.TrainingTimings!;
             return new RetrainResult(finished, new RetrainTimings
             {
                 Plan = plan,
                 Scan = scanTime,
                 Split = splitTime,
-                DMatrix = training.DMatrix,
-                Rounds = training.Rounds,
-                ModelReload = training.ModelReload,
+                DMatrix = model.DMatrixTime,
+                Rounds = model.RoundsTime,
                 Metrics = metricsTime,
                 ModelSave = saveTime,
                 RunRecords = records,
@@ -211,11 +210,11 @@ public sealed class Retrainer
         yield return Param("iceberg_table", scan.Table);
     }
 
-    private void SaveArtifacts(Run run, TrainedModel model, IReadOnlyList<ModelInput> signature, string label)
+    private static void SaveArtifacts(Run run, FittedBooster model, IReadOnlyList<ModelInput> signature, string label)
     {
         var modelDirectory = ModelArtifactLayout.ModelDirectory(run.ArtifactUri);
         Directory.CreateDirectory(modelDirectory);
-        model.SaveJson(Path.Combine(modelDirectory, ModelArtifactLayout.ModelFileName));
+        File.WriteAllBytes(Path.Combine(modelDirectory, ModelArtifactLayout.ModelFileName), model.ToJson());
         ModelArtifactLayout.WriteMetadata(modelDirectory, new ModelMetadata(
             "xgboost", XGBoostLibrary.Version, ModelArtifactLayout.ModelFileName, signature, label, ["0", "1"],
             BinaryClassificationMetrics.Threshold, run.RunId, DateTime.UtcNow));

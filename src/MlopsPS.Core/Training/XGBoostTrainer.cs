@@ -86,6 +86,8 @@ public sealed class XGBoostTrainer
     /// the metric is computed after every round, reported through <paramref name="progress"/>, recorded
     /// in <see cref="TrainedModel.EvalHistory"/>, and used for early stopping.
     /// </summary>
+    /// <remarks>The model is loaded again from its own JSON: it carries no training state and predicts exactly like
+    /// the file it saves.</remarks>
     /// <exception cref="XGBoostException">libxgboost rejected the data or a parameter; its message says why.</exception>
     /// <exception cref="ArgumentException">No rows, not one label per row, mismatched evaluation columns, or early
     /// stopping without an evaluation set: shapes libxgboost would accept silently or not check.</exception>
@@ -97,6 +99,22 @@ public sealed class XGBoostTrainer
         float[]? evalLabels = null,
         IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default)
+    {
+        using var fitted = Fit(train, labels, eval, evalLabels, progress, cancellationToken);
+        return fitted.ToModel(PredictThreads);
+    }
+
+    /// <summary>
+    /// <see cref="Train"/> without the reload: the training booster itself, for a caller that saves the model and
+    /// is done with it. Same checks and exceptions.
+    /// </summary>
+    internal FittedBooster Fit(
+        FeatureMatrix train,
+        float[] labels,
+        FeatureMatrix? eval,
+        float[]? evalLabels,
+        IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(labels);
@@ -153,20 +171,13 @@ public sealed class XGBoostTrainer
             // date, so scoring the test split costs nothing more (after early stopping the trimmed booster
             // predicts them afresh).
             var evalPredictions = deval is null ? null : TrainedModel.PredictCached(booster, deval, eval!.Rows);
-            var roundsTime = Stopwatch.GetElapsedTime(started);
-
-            // The model is reloaded from its own JSON: the result carries no training state and predicts
-            // exactly like the file it saves.
-            started = Stopwatch.GetTimestamp();
-            var json = TrainedModel.SaveToBuffer(booster);
-            // Without early stopping the last round is the model, so its score is the best score.
-            double? lastScore = history.Count > 0 ? history[^1].Value : null;
-            var model = TrainedModel.FromJson(json, train.ColumnNames, metric, history.AsReadOnly(), lastScore, PredictThreads, evalPredictions);
-            return model.WithTimings(new TrainingTimings(dmatrixTime, roundsTime, Stopwatch.GetElapsedTime(started)));
+            return new FittedBooster(
+                booster, train.ColumnNames, metric, history.AsReadOnly(), evalPredictions, dmatrixTime, Stopwatch.GetElapsedTime(started));
         }
-        finally
+        catch
         {
             booster.Dispose();
+            throw;
         }
     }
 
