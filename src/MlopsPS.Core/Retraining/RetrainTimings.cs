@@ -9,10 +9,10 @@ public sealed record RetrainTimings
     /// <summary>Finding the table and snapshots, planning the scan and checking the columns.</summary>
     public TimeSpan Plan { get; init; }
 
-    /// <summary>Reading the label and feature columns from the Parquet files into float32 arrays.</summary>
+    /// <summary>Reading the label column, then the features straight into the train and test matrices, from the Parquet files.</summary>
     public TimeSpan Scan { get; init; }
 
-    /// <summary>The stratified split and the train and test sides it selects.</summary>
+    /// <summary>The stratified split of the rows, and each side's labels.</summary>
     public TimeSpan Split { get; init; }
 
     /// <summary>Building libxgboost's training and test DMatrix.</summary>

@@ -53,26 +53,31 @@ public sealed class Retrainer
         TrainingDataReader.CheckColumns(scan.Schema, label, features, request.Encoding);
         var plan = clock.Lap();
 
-        var data = TrainingDataReader.Read(scan, label, features, cancellationToken);
+        var labels = TrainingDataReader.ReadLabels(scan, label, cancellationToken);
         var scanTime = clock.Lap();
 
-        var split = StratifiedSplit.Create(data.Labels, request.TestFraction, (ulong)request.Seed);
-        var (trainX, trainY) = split.SelectTrain(data.Features, data.Labels);
-        var (testX, testY) = split.SelectTest(data.Features, data.Labels);
+        var split = StratifiedSplit.Create(labels, request.TestFraction, (ulong)request.Seed);
+        var (trainY, testY) = split.SplitLabels(labels);
         if (!HasBothClasses(testY) || !HasBothClasses(trainY))
         {
             throw new TrainingDataException(
                 TrainingDataException.Ids.SingleClassLabel,
-                $"Too few rows of the rarer class in '{label}' to put both classes in the train and test splits ({data.Labels.Length} rows); select more rows.");
+                $"Too few rows of the rarer class in '{label}' to put both classes in the train and test splits ({labels.Length} rows); select more rows.");
         }
 
         var splitTime = clock.Lap();
+
+        // Each side's rows go straight from the files into their own matrix.
+        var data = TrainingDataReader.ReadFeatures(scan, features, split, labels, cancellationToken);
+        var (trainX, testX) = (data.Train, data.Test);
+        scanTime += clock.Lap();
+
         var tracking = new TrackingStore(_store);
         var run = tracking.StartRun(request.ExperimentName, request.RunName, request.Tags);
         try
         {
-            tracking.LogParams(run.RunId, Params(request, trainer, label, data, trainX.Rows, testX.Rows, scan));
-            tracking.SetTags(run.RunId, LineageTags(scan, parentId, data.Labels.Length));
+            tracking.LogParams(run.RunId, Params(request, trainer, label, trainX.ColumnNames, trainX.Rows, testX.Rows, scan));
+            tracking.SetTags(run.RunId, LineageTags(scan, parentId, labels.Length));
             var records = clock.Lap();
 
             var trainingProgress = progress is null ? null : new RoundProgress(progress);
@@ -172,7 +177,7 @@ public sealed class Retrainer
     }
 
     private static IEnumerable<KeyValuePair<string, string>> Params(
-        RetrainRequest request, XGBoostTrainer trainer, string label, TrainingDataReader.TrainingData data, int trainRows, int testRows, TableScan scan)
+        RetrainRequest request, XGBoostTrainer trainer, string label, IReadOnlyList<string> features, int trainRows, int testRows, TableScan scan)
     {
         foreach (var parameter in trainer.Parameters)
         {
@@ -186,7 +191,7 @@ public sealed class Retrainer
         }
 
         yield return Param("label", label);
-        yield return Param("features", string.Join(",", data.Features.ColumnNames));
+        yield return Param("features", string.Join(",", features));
         yield return Param("categorical_encoding", request.Encoding);
         yield return Param("test_fraction", request.TestFraction);
         yield return Param("split_seed", request.Seed);
