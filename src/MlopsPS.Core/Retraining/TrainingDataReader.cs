@@ -2,6 +2,7 @@ using System.Globalization;
 using MlopsPS.Core.Models;
 using MlopsPS.Core.Tables;
 using MlopsPS.Core.Training;
+using System.Runtime.CompilerServices;
 
 namespace MlopsPS.Core.Retraining;
 
@@ -103,6 +104,7 @@ internal static class TrainingDataReader
         return new SplitFeatures(split.SelectTrain(all, labels).Features, split.SelectTest(all, labels).Features, signature);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckLabels(string label, float[] labels)
     {
         var ones = 0L;

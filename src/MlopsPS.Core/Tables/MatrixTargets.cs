@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MlopsPS.Core.Tables;
 
 /// <summary>
@@ -51,6 +53,7 @@ internal sealed class MatrixTargets
         _partOfRow is null ? (long)(_filled[0] + rows) * _width <= _matrices[0].Length : _scanRow + rows <= _partOfRow.Length;
 
     /// <summary>Writes one column of the current group (its first <paramref name="rows"/> values) as column <paramref name="index"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Scatter(Array values, int rows, int index)
     {
         if (_partOfRow is null)
@@ -82,6 +85,7 @@ internal sealed class MatrixTargets
     }
 
     /// <summary>Moves past the current group of <paramref name="rows"/> rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EndGroup(int rows)
     {
         if (_partOfRow is null)

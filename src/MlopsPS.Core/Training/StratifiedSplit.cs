@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace MlopsPS.Core.Training;
 
@@ -48,6 +49,7 @@ public sealed class StratifiedSplit
     /// <summary>Splits the rows of <paramref name="labels"/> (0/1 values).</summary>
     /// <exception cref="ArgumentException">A label other than 0 or 1.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="testFraction"/> not strictly between 0 and 1.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static StratifiedSplit Create(ReadOnlySpan<float> labels, double testFraction = DefaultTestFraction, ulong seed = 0)
     {
         if (!(testFraction > 0 && testFraction < 1))
@@ -130,6 +132,7 @@ public sealed class StratifiedSplit
         return (features.SelectRows(rows), SelectLabels(rows, labels));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float[] SelectLabels(int[] rows, ReadOnlySpan<float> labels)
     {
         var selected = new float[rows.Length];
@@ -150,6 +153,7 @@ public sealed class StratifiedSplit
     }
 
     // Shuffles one class's rows and marks the first round(count x testFraction) of them as test rows; returns how many.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int MarkTest(int[] rows, double testFraction, ulong seed, byte[] sides)
     {
         var state = seed;
