@@ -33,6 +33,12 @@ public sealed record RetrainTimings
     /// <summary>The whole retrain, from the request to the finished run.</summary>
     public TimeSpan Total { get; init; }
 
+    /// <summary>
+    /// How long the garbage collector paused the process during the retrain; not a phase of its own but part of the
+    /// phases it fell in (a collection is due when the process has allocated enough, so it can land in any of them).
+    /// </summary>
+    public TimeSpan GcPause { get; init; }
+
     /// <summary>What no phase accounts for (the gaps between them).</summary>
     public TimeSpan Other => Total - (Plan + Scan + Split + DMatrix + Rounds + Metrics + ModelSave + RunRecords);
 }

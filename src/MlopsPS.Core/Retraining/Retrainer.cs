@@ -26,6 +26,9 @@ public sealed class Retrainer
     /// <summary>The artifact that holds the features' gain importance.</summary>
     public const string FeatureImportanceFile = "feature_importance.json";
 
+    // One instance, so System.Text.Json builds its serialization metadata once per process, not once per retrain.
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
     private readonly MlopsStore _store;
 
     /// <summary>Retrains from the tables of <paramref name="store"/> and records runs there.</summary>
@@ -111,6 +114,7 @@ public sealed class Retrainer
                 ModelSave = saveTime,
                 RunRecords = records,
                 Total = clock.Total,
+                GcPause = clock.GcPause,
             });
         }
         catch (Exception e)
@@ -227,7 +231,7 @@ public sealed class Retrainer
         var importance = model.FeatureImportanceGain().OrderByDescending(p => p.Value).ToDictionary(p => p.Key, p => p.Value);
         File.WriteAllText(
             Path.Combine(run.ArtifactUri, FeatureImportanceFile),
-            JsonSerializer.Serialize(new { importance_type = "gain", features = importance }, new JsonSerializerOptions { WriteIndented = true }));
+            JsonSerializer.Serialize(new { importance_type = "gain", features = importance }, s_indented));
     }
 
     private static bool HasBothClasses(float[] labels) => labels.Contains(0f) && labels.Contains(1f);
@@ -239,11 +243,15 @@ public sealed class Retrainer
     private sealed class PhaseClock
     {
         private readonly long _started = Stopwatch.GetTimestamp();
+        private readonly TimeSpan _gcPauseAtStart = GC.GetTotalPauseDuration();
         private long _last;
 
         public PhaseClock() => _last = _started;
 
         public TimeSpan Total => Stopwatch.GetElapsedTime(_started);
+
+        /// <summary>The process's garbage collection pauses since the clock started.</summary>
+        public TimeSpan GcPause => GC.GetTotalPauseDuration() - _gcPauseAtStart;
 
         public TimeSpan Lap()
         {
