@@ -8,11 +8,10 @@ $sizes = 10000, 100000, 1000000
 $runsPerSize = 5
 
 # One table per size: a first batch, then the measured batch, which the retrain reads incrementally
-# (-FromSnapshot parent -ToSnapshot batch) as the lab's retrain job does. 'warm' is the warm-up retrain's table.
+# (-FromSnapshot parent -ToSnapshot batch) as the lab's retrain job does. t5000 is the warm-up retrain's table.
 $setup = @"
 Import-Module '$ModulePath'
-New-Batch -Table warm -Rows 5000 -Seed 3 -Store '$store' | Out-Null
-foreach (`$rows in $($sizes -join ', ')) {
+foreach (`$rows in 5000, $($sizes -join ', ')) {
     New-Batch -Table "t`$rows" -Rows 1440 -Seed 1 -Store '$store' | Out-Null
     New-Batch -Table "t`$rows" -Rows `$rows -Seed 2 -Store '$store' | Select-Object Table, SnapshotId, ParentId | ConvertTo-Json -Compress
 }
@@ -22,6 +21,7 @@ foreach ($line in Invoke-Pwsh $setup) {
     $batch = $line | ConvertFrom-Json
     $batches[$batch.Table] = $batch
 }
+$warm = $batches['t5000']
 
 # The anchor's rows: the same incremental read, split with the same stratified split and seed, as .npy files.
 $splits = @{}
@@ -31,14 +31,14 @@ foreach ($rows in $sizes) {
         --from-snapshot $batch.ParentId --to-snapshot $batch.SnapshotId
 }
 
-# Ours: Invoke-Retrain in a fresh pwsh after a small warm-up retrain (so neither JIT nor the first libxgboost load is
-# timed), 100 rounds with the test split evaluated every round, metrics, artifacts and run records; the engine's
+# Ours: Invoke-Retrain in a fresh pwsh after a small warm-up retrain of the same kind (so neither JIT nor the first
+# libxgboost load is timed), 100 rounds with the test split evaluated every round, metrics, artifacts and run records; the engine's
 # phase timings come back on the Run's Timings property, the peak memory from /proc.
 function Measure-Retrain([int] $Rows) {
     $batch = $batches["t$Rows"]
     $measure = @"
 Import-Module '$ModulePath'
-Invoke-Retrain warm -Store '$store' -Hyperparameters @{ nthread = 2 } | Out-Null
+Invoke-Retrain t5000 -FromSnapshot $($warm.ParentId) -ToSnapshot $($warm.SnapshotId) -Store '$store' -Hyperparameters @{ nthread = 2 } | Out-Null
 `$hwm = { [long]((Get-Content /proc/self/status | Select-String '^VmHWM:\s+(\d+)').Matches[0].Groups[1].Value) }
 `$before = & `$hwm
 `$run = `$null
