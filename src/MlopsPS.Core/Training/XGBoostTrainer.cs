@@ -143,8 +143,8 @@ public sealed class XGBoostTrainer
         cancellationToken.ThrowIfCancellationRequested();
 
         var started = Stopwatch.GetTimestamp();
-        using var dtrain = CreateMatrix(train, labels);
-        using var deval = eval is null ? null : CreateMatrix(eval, evalLabels!);
+        using var dtrain = CreateMatrix(train, labels, Parameters.Threads);
+        using var deval = eval is null ? null : CreateMatrix(eval, evalLabels!, Parameters.Threads);
         var dmatrixTime = Stopwatch.GetElapsedTime(started);
         var booster = deval is null ? CreateBooster(dtrain) : CreateBooster(dtrain, deval);
         try
@@ -249,9 +249,10 @@ public sealed class XGBoostTrainer
         return (history, metric, best);
     }
 
-    private static unsafe SafeDMatrixHandle CreateMatrix(FeatureMatrix data, float[] labels)
+    // With the booster's thread count, as Python's xgb.train gets a DMatrix built with the same nthread.
+    private static unsafe SafeDMatrixHandle CreateMatrix(FeatureMatrix data, float[] labels, int threads)
     {
-        var matrix = CreateDMatrix(data.Values, data.Rows, data.Columns);
+        var matrix = CreateDMatrix(data.Values, data.Rows, data.Columns, threads);
         try
         {
             fixed (float* label = labels)
