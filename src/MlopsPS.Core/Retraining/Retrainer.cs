@@ -75,14 +75,16 @@ public sealed class Retrainer
         var (trainX, testX) = (data.Train, data.Test);
         scanTime += clock.Lap();
 
+        // The run's records go to the catalog in two transactions: params and tags as it starts, metrics as it ends.
         var tracking = new TrackingStore(_store);
-        var run = tracking.StartRun(request.ExperimentName, request.RunName, request.Tags);
+        var run = tracking.StartRun(
+            request.ExperimentName,
+            request.RunName,
+            (request.Tags ?? new Dictionary<string, string>()).Concat(LineageTags(scan, parentId, labels.Length)),
+            Params(request, trainer, label, trainX.ColumnNames, trainX.Rows, testX.Rows, scan));
+        var records = clock.Lap();
         try
         {
-            tracking.LogParams(run.RunId, Params(request, trainer, label, trainX.ColumnNames, trainX.Rows, testX.Rows, scan));
-            tracking.SetTags(run.RunId, LineageTags(scan, parentId, labels.Length));
-            var records = clock.Lap();
-
             var trainingProgress = progress is null ? null : new RoundProgress(progress);
             // The booster that trained is the one saved: loading it again from its JSON would give the same file.
             using var model = trainer.Fit(trainX, trainY, testX, testY, trainingProgress, cancellationToken);
@@ -92,16 +94,16 @@ public sealed class Retrainer
             var metrics = BinaryClassificationMetrics.Compute(testY, model.EvalPredictions);
             var metricsTime = clock.Lap();
 
-            var evalKey = "eval_" + (model.EvalMetric ?? "logloss");
-            tracking.LogMetrics(run.RunId, metrics.ToDictionary().Select(m => (m.Key, m.Value, 0L))
-                .Concat(model.EvalHistory.Select(p => (evalKey, p.Value, (long)p.Step))));
-            records += clock.Lap();
-
             progress?.Report(new RetrainProgress(RetrainStage.Saving));
             SaveArtifacts(run, model, data.Signature, label);
             var saveTime = clock.Lap();
 
-            var finished = tracking.EndRun(run.RunId, RunStatus.Finished);
+            var evalKey = "eval_" + (model.EvalMetric ?? "logloss");
+            var finished = tracking.EndRun(
+                run.RunId,
+                RunStatus.Finished,
+                metrics: metrics.ToDictionary().Select(m => (m.Key, m.Value, 0L))
+                    .Concat(model.EvalHistory.Select(p => (evalKey, p.Value, (long)p.Step))));
             records += clock.Lap();
             return new RetrainResult(finished, new RetrainTimings
             {
