@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MlopsPS.Core.Models;
@@ -25,6 +26,15 @@ public sealed class Retrainer
     /// <summary>The artifact that holds the features' gain importance.</summary>
     public const string FeatureImportanceFile = "feature_importance.json";
 
+    // One instance, so System.Text.Json builds its serialization metadata once per process, not once per retrain.
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
+    /// <summary>
+    /// Float matrices of at least this size are collected as soon as libxgboost has copied them (a forced, blocking
+    /// collection costs about 10-20 ms in a shell, worth it for the tens of megabytes it returns at ~500,000 rows).
+    /// </summary>
+    private const long CollectAfterBytes = 8L << 20;
+
     private readonly MlopsStore _store;
 
     /// <summary>Retrains from the tables of <paramref name="store"/> and records runs there.</summary>
@@ -33,9 +43,10 @@ public sealed class Retrainer
         _store = store;
     }
 
-    /// <summary>Runs the retrain and returns the finished run.</summary>
-    public Run Retrain(RetrainRequest request, IProgress<RetrainProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>Runs the retrain and returns the finished run, with where its time went.</summary>
+    public RetrainResult Retrain(RetrainRequest request, IProgress<RetrainProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        var clock = new PhaseClock();
         var catalog = new TableCatalog(_store);
         var table = catalog.GetTable(request.Table);
         var (spec, parentId) = PlanScan(catalog, request);
@@ -49,36 +60,79 @@ public sealed class Retrainer
         progress?.Report(new RetrainProgress(RetrainStage.Reading));
         var scan = catalog.Scan(request.Table, spec);
         TrainingDataReader.CheckColumns(scan.Schema, label, features, request.Encoding);
-        var data = TrainingDataReader.Read(scan, label, features, cancellationToken);
-        var split = StratifiedSplit.Create(data.Labels, request.TestFraction, (ulong)request.Seed);
-        var (trainX, trainY) = split.SelectTrain(data.Features, data.Labels);
-        var (testX, testY) = split.SelectTest(data.Features, data.Labels);
+        var plan = clock.Lap();
+
+        var labels = TrainingDataReader.ReadLabels(scan, label, cancellationToken);
+        var scanTime = clock.Lap();
+
+        var split = StratifiedSplit.Create(labels, request.TestFraction, (ulong)request.Seed);
+        var (trainY, testY) = split.SplitLabels(labels);
         if (!HasBothClasses(testY) || !HasBothClasses(trainY))
         {
             throw new TrainingDataException(
                 TrainingDataException.Ids.SingleClassLabel,
-                $"Too few rows of the rarer class in '{label}' to put both classes in the train and test splits ({data.Labels.Length} rows); select more rows.");
+                $"Too few rows of the rarer class in '{label}' to put both classes in the train and test splits ({labels.Length} rows); select more rows.");
         }
 
+        var splitTime = clock.Lap();
+
+        // Each side's rows go straight from the files into their own float matrix, and from there into libxgboost's.
+        using var data = ReadMatrices(scan, features, split, labels, trainer, trainY, testY, cancellationToken);
+        scanTime += clock.Lap() - data.Matrices.BuildTime;
+        var dmatrixTime = data.Matrices.BuildTime;
+        if (data.FloatBytes >= CollectAfterBytes)
+        {
+            // Nothing refers to the float matrices any more: give them back, with the scan's buffers, before the rounds
+            // allocate their own memory.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            dmatrixTime += clock.Lap();
+        }
+
+        // The run's records go to the catalog in two transactions: params and tags as it starts, metrics as it ends.
         var tracking = new TrackingStore(_store);
-        var run = tracking.StartRun(request.ExperimentName, request.RunName, request.Tags);
+        var run = tracking.StartRun(
+            request.ExperimentName,
+            request.RunName,
+            (request.Tags ?? new Dictionary<string, string>()).Concat(LineageTags(scan, parentId, labels.Length)),
+            Params(request, trainer, label, data.ColumnNames, trainY.Length, testY.Length, scan));
+        var records = clock.Lap();
         try
         {
-            tracking.LogParams(run.RunId, Params(request, trainer, label, data, trainX.Rows, testX.Rows, scan));
-            tracking.SetTags(run.RunId, LineageTags(scan, parentId, data.Labels.Length));
-
             var trainingProgress = progress is null ? null : new RoundProgress(progress);
-            using var model = trainer.Train(trainX, trainY, testX, testY, trainingProgress, cancellationToken);
+            // The booster that trained is the one saved: loading it again from its JSON would give the same file.
+            using var model = trainer.Fit(data.Matrices, trainingProgress, cancellationToken);
+            // libxgboost's matrices are not needed once the rounds are done.
+            data.Dispose();
+            clock.Lap();
 
             progress?.Report(new RetrainProgress(RetrainStage.Evaluating));
-            var metrics = BinaryClassificationMetrics.Compute(testY, model.EvalPredictions ?? model.PredictProbabilities(testX));
-            var evalKey = "eval_" + (model.EvalMetric ?? "logloss");
-            tracking.LogMetrics(run.RunId, metrics.ToDictionary().Select(m => (m.Key, m.Value, 0L))
-                .Concat(model.EvalHistory.Select(p => (evalKey, p.Value, (long)p.Step))));
+            var metrics = BinaryClassificationMetrics.Compute(testY, model.EvalPredictions);
+            var metricsTime = clock.Lap();
 
             progress?.Report(new RetrainProgress(RetrainStage.Saving));
             SaveArtifacts(run, model, data.Signature, label);
-            return tracking.EndRun(run.RunId, RunStatus.Finished);
+            var saveTime = clock.Lap();
+
+            var evalKey = "eval_" + (model.EvalMetric ?? "logloss");
+            var finished = tracking.EndRun(
+                run.RunId,
+                RunStatus.Finished,
+                metrics: metrics.ToDictionary().Select(m => (m.Key, m.Value, 0L))
+                    .Concat(model.EvalHistory.Select(p => (evalKey, p.Value, (long)p.Step))));
+            records += clock.Lap();
+            return new RetrainResult(finished, new RetrainTimings
+            {
+                Plan = plan,
+                Scan = scanTime,
+                Split = splitTime,
+                DMatrix = dmatrixTime,
+                Rounds = model.RoundsTime,
+                Metrics = metricsTime,
+                ModelSave = saveTime,
+                RunRecords = records,
+                Total = clock.Total,
+                GcPause = clock.GcPause,
+            });
         }
         catch (Exception e)
         {
@@ -144,7 +198,7 @@ public sealed class Retrainer
     }
 
     private static IEnumerable<KeyValuePair<string, string>> Params(
-        RetrainRequest request, XGBoostTrainer trainer, string label, TrainingDataReader.TrainingData data, int trainRows, int testRows, TableScan scan)
+        RetrainRequest request, XGBoostTrainer trainer, string label, IReadOnlyList<string> features, int trainRows, int testRows, TableScan scan)
     {
         foreach (var parameter in trainer.Parameters)
         {
@@ -158,7 +212,7 @@ public sealed class Retrainer
         }
 
         yield return Param("label", label);
-        yield return Param("features", string.Join(",", data.Features.ColumnNames));
+        yield return Param("features", string.Join(",", features));
         yield return Param("categorical_encoding", request.Encoding);
         yield return Param("test_fraction", request.TestFraction);
         yield return Param("split_seed", request.Seed);
@@ -182,11 +236,11 @@ public sealed class Retrainer
         yield return Param("iceberg_table", scan.Table);
     }
 
-    private void SaveArtifacts(Run run, TrainedModel model, IReadOnlyList<ModelInput> signature, string label)
+    private static void SaveArtifacts(Run run, FittedBooster model, IReadOnlyList<ModelInput> signature, string label)
     {
         var modelDirectory = ModelArtifactLayout.ModelDirectory(run.ArtifactUri);
         Directory.CreateDirectory(modelDirectory);
-        model.SaveJson(Path.Combine(modelDirectory, ModelArtifactLayout.ModelFileName));
+        File.WriteAllBytes(Path.Combine(modelDirectory, ModelArtifactLayout.ModelFileName), model.ToJson());
         ModelArtifactLayout.WriteMetadata(modelDirectory, new ModelMetadata(
             "xgboost", XGBoostLibrary.Version, ModelArtifactLayout.ModelFileName, signature, label, ["0", "1"],
             BinaryClassificationMetrics.Threshold, run.RunId, DateTime.UtcNow));
@@ -194,13 +248,68 @@ public sealed class Retrainer
         var importance = model.FeatureImportanceGain().OrderByDescending(p => p.Value).ToDictionary(p => p.Key, p => p.Value);
         File.WriteAllText(
             Path.Combine(run.ArtifactUri, FeatureImportanceFile),
-            JsonSerializer.Serialize(new { importance_type = "gain", features = importance }, new JsonSerializerOptions { WriteIndented = true }));
+            JsonSerializer.Serialize(new { importance_type = "gain", features = importance }, s_indented));
+    }
+
+    /// <summary>
+    /// Reads the features of both sides and builds libxgboost's matrices from them. A method of its own so that the
+    /// float matrices are unreachable when it returns: libxgboost has copied them.
+    /// </summary>
+    private static TrainingInput ReadMatrices(
+        TableScan scan,
+        IReadOnlyList<string> features,
+        StratifiedSplit split,
+        float[] labels,
+        XGBoostTrainer trainer,
+        float[] trainY,
+        float[] testY,
+        CancellationToken cancellationToken)
+    {
+        var sides = TrainingDataReader.ReadFeatures(scan, features, split, labels, cancellationToken);
+        return new TrainingInput(
+            trainer.CreateMatrices(sides.Train, trainY, sides.Test, testY),
+            sizeof(float) * ((long)sides.Train.Values.Length + sides.Test.Values.Length),
+            sides.Train.ColumnNames,
+            sides.Signature);
     }
 
     private static bool HasBothClasses(float[] labels) => labels.Contains(0f) && labels.Contains(1f);
 
     private static KeyValuePair<string, string> Param(string key, object value) =>
         new(key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty);
+
+    /// <summary>
+    /// libxgboost's matrices of both sides, the bytes of float matrices they were built from, and what the run records
+    /// of the features: their names and the model's signature.
+    /// </summary>
+    private sealed record TrainingInput(
+        TrainingMatrices Matrices, long FloatBytes, IReadOnlyList<string> ColumnNames, IReadOnlyList<ModelInput> Signature) : IDisposable
+    {
+        public void Dispose() => Matrices.Dispose();
+    }
+
+    /// <summary>Measures consecutive phases: each <see cref="Lap"/> is the time since the one before.</summary>
+    private sealed class PhaseClock
+    {
+        private readonly long _started = Stopwatch.GetTimestamp();
+        private readonly TimeSpan _gcPauseAtStart = GC.GetTotalPauseDuration();
+        private long _last;
+
+        public PhaseClock() => _last = _started;
+
+        public TimeSpan Total => Stopwatch.GetElapsedTime(_started);
+
+        /// <summary>The process's garbage collection pauses since the clock started.</summary>
+        public TimeSpan GcPause => GC.GetTotalPauseDuration() - _gcPauseAtStart;
+
+        public TimeSpan Lap()
+        {
+            var now = Stopwatch.GetTimestamp();
+            var lap = Stopwatch.GetElapsedTime(_last, now);
+            _last = now;
+            return lap;
+        }
+    }
 
     /// <summary>Forwards the trainer's per-round reports as retrain progress.</summary>
     private sealed class RoundProgress(IProgress<RetrainProgress> target) : IProgress<TrainingProgress>
