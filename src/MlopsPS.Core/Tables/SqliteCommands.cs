@@ -17,4 +17,17 @@ internal static class SqliteCommands
 
         return command.ExecuteScalar() is long first ? first : 0;
     }
+
+    /// <summary>Runs <paramref name="sql"/> and returns its first value as it is (null for none or NULL).</summary>
+    public static object? ExecuteScalarValue(this SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command.ExecuteScalar() is var result and not DBNull ? result : null;
+    }
 }
