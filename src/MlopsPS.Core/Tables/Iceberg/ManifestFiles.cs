@@ -2,6 +2,7 @@ using System.Globalization;
 using Avro;
 using Avro.File;
 using Avro.Generic;
+using Avro.IO;
 
 namespace MlopsPS.Core.Tables.Iceberg;
 
@@ -44,7 +45,7 @@ internal static class ManifestFiles
     /// </summary>
     public static long WriteManifest(string fullPath, TableSchema schema, long snapshotId, long sequenceNumber, IReadOnlyList<ManifestDataFile> files, int status = StatusAdded)
     {
-        var bytes = WriteContainer(ManifestSchemas.ManifestEntry, new Dictionary<string, string>
+        var bytes = WriteContainer(ManifestSchemas.ManifestEntry, ManifestSchemas.ManifestEntryJson, new Dictionary<string, string>
         {
             ["schema"] = IcebergSchema.ToJson(schema),
             ["schema-id"] = Format(IcebergSchema.SchemaId),
@@ -60,7 +61,7 @@ internal static class ManifestFiles
     /// <summary>Writes a snapshot's manifest list.</summary>
     public static void WriteManifestList(string fullPath, long snapshotId, long? parentId, long sequenceNumber, IReadOnlyList<ManifestListEntry> manifests)
     {
-        var bytes = WriteContainer(ManifestSchemas.ManifestFile, new Dictionary<string, string>
+        var bytes = WriteContainer(ManifestSchemas.ManifestFile, ManifestSchemas.ManifestFileJson, new Dictionary<string, string>
         {
             ["snapshot-id"] = Format(snapshotId),
             ["parent-snapshot-id"] = parentId is { } parent ? Format(parent) : "null",
@@ -169,7 +170,7 @@ internal static class ManifestFiles
         return record;
     }
 
-    private static byte[] WriteContainer(RecordSchema schema, Dictionary<string, string> metadata, IEnumerable<GenericRecord> records)
+    private static byte[] WriteContainer(RecordSchema schema, string schemaJson, Dictionary<string, string> metadata, IEnumerable<GenericRecord> records)
     {
         var buffer = new MemoryStream();
         using (var writer = DataFileWriter<GenericRecord>.OpenWriter(new GenericDatumWriter<GenericRecord>(schema), buffer, Codec.CreateCodec(Codec.Type.Deflate)))
@@ -185,7 +186,48 @@ internal static class ManifestFiles
             }
         }
 
-        return buffer.ToArray();
+        return WithSchemaText(buffer.ToArray(), schemaJson);
+    }
+
+    /// <summary>
+    /// The container with its header's <c>avro.schema</c> replaced by <paramref name="schemaJson"/>, the same schema
+    /// with Iceberg's <c>logicalType: map</c> attributes, which Apache.Avro leaves out when it writes a schema (the
+    /// attribute does not change how a single byte is encoded). The header is decoded and encoded again with
+    /// Apache.Avro's own binary decoder and encoder; the data blocks after it are kept as written.
+    /// </summary>
+    private static byte[] WithSchemaText(byte[] container, string schemaJson)
+    {
+        using var input = new MemoryStream(container, writable: false);
+        var decoder = new BinaryDecoder(input);
+        var magic = new byte[DataFileConstants.Magic.Length];
+        decoder.ReadFixed(magic);
+        var metadata = new List<(string Key, byte[] Value)>();
+        for (var count = decoder.ReadMapStart(); count != 0; count = decoder.ReadMapNext())
+        {
+            for (var i = 0L; i < count; i++)
+            {
+                var key = decoder.ReadString();
+                var value = decoder.ReadBytes();
+                metadata.Add((key, key == DataFileConstants.MetaDataSchema ? System.Text.Encoding.UTF8.GetBytes(schemaJson) : value));
+            }
+        }
+
+        using var output = new MemoryStream(container.Length + 1024);
+        var encoder = new BinaryEncoder(output);
+        encoder.WriteFixed(magic);
+        encoder.WriteMapStart();
+        encoder.SetItemCount(metadata.Count);
+        foreach (var (key, value) in metadata)
+        {
+            encoder.StartItem();
+            encoder.WriteString(key);
+            encoder.WriteBytes(value);
+        }
+
+        encoder.WriteMapEnd();
+        encoder.Flush();
+        output.Write(container, (int)input.Position, container.Length - (int)input.Position);
+        return output.ToArray();
     }
 
     private static List<T> ReadContainer<T>(string location, Func<GenericRecord, T> read)

@@ -7,11 +7,13 @@ namespace MlopsPS.Core.Tables.Iceberg;
 /// (<c>manifest_entry</c> with its <c>data_file</c>), with Iceberg's field ids as <c>field-id</c> attributes (and
 /// <c>element-id</c>, <c>key-id</c>/<c>value-id</c> for lists and maps), as the table spec defines them. Maps whose
 /// keys are not strings are written as Iceberg writes them: an array of key/value records marked
-/// <c>logicalType: map</c>. The partition struct is empty: tables are unpartitioned.
+/// <c>logicalType: map</c>. Apache.Avro drops a logical type it does not know from the schemas it writes (and
+/// ignores it when it reads), so the files' headers get the JSON text below, which keeps it (see
+/// <see cref="ManifestFiles"/>). The partition struct is empty: tables are unpartitioned.
 /// </summary>
 internal static class ManifestSchemas
 {
-    public static readonly RecordSchema ManifestFile = (RecordSchema)Schema.Parse("""
+    public const string ManifestFileJson = """
         {"type": "record", "name": "manifest_file", "fields": [
           {"name": "manifest_path", "type": "string", "doc": "Location URI with FS scheme", "field-id": 500},
           {"name": "manifest_length", "type": "long", "doc": "Total file size in bytes", "field-id": 501},
@@ -34,9 +36,9 @@ internal static class ManifestSchemas
             ]}, "element-id": 508}], "doc": "Summary for each partition", "default": null, "field-id": 507},
           {"name": "key_metadata", "type": ["null", "bytes"], "doc": "Encryption key metadata blob", "default": null, "field-id": 519}
         ]}
-        """);
+        """;
 
-    public static readonly RecordSchema ManifestEntry = (RecordSchema)Schema.Parse("""
+    public const string ManifestEntryJson = """
         {"type": "record", "name": "manifest_entry", "fields": [
           {"name": "status", "type": "int", "field-id": 0},
           {"name": "snapshot_id", "type": ["null", "long"], "default": null, "field-id": 1},
@@ -73,7 +75,11 @@ internal static class ManifestSchemas
             {"name": "sort_order_id", "type": ["null", "int"], "doc": "Sort order ID", "default": null, "field-id": 140}
           ]}, "field-id": 2}
         ]}
-        """);
+        """;
+
+    public static readonly RecordSchema ManifestFile = (RecordSchema)Schema.Parse(ManifestFileJson);
+
+    public static readonly RecordSchema ManifestEntry = (RecordSchema)Schema.Parse(ManifestEntryJson);
 
     public static RecordSchema DataFile => (RecordSchema)ManifestEntry["data_file"].Schema;
 
