@@ -35,6 +35,10 @@ internal static class InteropReaders
     public static JsonElement DecodeAvro(IEnumerable<string> files) =>
         Run(Python, [Path.Combine(Directory, "decode_avro.py"), .. files]);
 
+    /// <summary>Commits to a table as another Iceberg writer (tests/interop/foreign_commit.py, python3-avro).</summary>
+    public static JsonElement ForeignCommit(string catalogPath, string ns, string table, string dataFile, long records, params string[] options) =>
+        Run(Python, [Path.Combine(Directory, "foreign_commit.py"), catalogPath, ns, table, dataFile, records.ToString(System.Globalization.CultureInfo.InvariantCulture), .. options]);
+
     private static JsonElement Run(string program, IReadOnlyList<string> arguments)
     {
         var start = new ProcessStartInfo(program)
