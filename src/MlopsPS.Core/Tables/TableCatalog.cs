@@ -298,7 +298,12 @@ public sealed class TableCatalog
             return (row.Name, expired, unreferenced, icebergFiles, metadata);
         });
 
-        var metadataFiles = icebergFiles.Select(f => TableFolders.RelativePath(Store.Root, IcebergLocation.ToLocalPath(f))).ToArray();
+        // Only files inside the table's folder: another engine's snapshot may name files elsewhere, which are not ours to delete.
+        var folder = TableFolders.RelativeFolder(tableName) + "/";
+        var metadataFiles = icebergFiles
+            .Select(f => TableFolders.RelativePath(Store.Root, IcebergLocation.ToLocalPath(f)))
+            .Where(f => f.StartsWith(folder, StringComparison.OrdinalIgnoreCase))
+            .ToArray();
         if (!dryRun)
         {
             IcebergCommit.PublishVersionHint(Store.Root, metadata);
