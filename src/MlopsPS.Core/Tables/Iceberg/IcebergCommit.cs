@@ -31,11 +31,13 @@ internal static class IcebergCommit
     /// <summary>
     /// Writes the manifest of <paramref name="added"/> (if any) and the snapshot's manifest list, which carries
     /// over <paramref name="carried"/> (the parent's manifests, for an append), and records the list's location on
-    /// the snapshot row.
+    /// the snapshot row. <paramref name="existing"/> (files inherited from expired snapshots) and
+    /// <paramref name="deleted"/> (the files an overwrite replaced) get a manifest each.
     /// </summary>
     public static IReadOnlyList<ManifestListEntry> WriteSnapshotFiles(
         SqliteConnection connection, string storeRoot, string tableName, TableSchema schema, long snapshotId, long? parentId, long sequenceNumber,
-        IReadOnlyList<ManifestListEntry> carried, IReadOnlyList<ManifestDataFile> added, IReadOnlyList<ManifestDataFile>? existing = null)
+        IReadOnlyList<ManifestListEntry> carried, IReadOnlyList<ManifestDataFile> added,
+        IReadOnlyList<ManifestDataFile>? existing = null, IReadOnlyList<ManifestDataFile>? deleted = null)
     {
         var folder = IcebergLocation.MetadataDirectory(storeRoot, tableName);
         var manifests = new List<ManifestListEntry>(carried.Count + 2);
@@ -48,6 +50,11 @@ internal static class IcebergCommit
         if (added.Count > 0)
         {
             manifests.Add(WriteManifest(folder, schema, snapshotId, sequenceNumber, added, ManifestFiles.StatusAdded));
+        }
+
+        if (deleted is { Count: > 0 })
+        {
+            manifests.Add(WriteManifest(folder, schema, snapshotId, sequenceNumber, deleted, ManifestFiles.StatusDeleted));
         }
 
         var list = Path.Combine(folder, IcebergLocation.NewManifestListName(snapshotId));
@@ -293,11 +300,16 @@ internal static class IcebergCommit
     {
         var path = Path.Combine(folder, IcebergLocation.NewManifestName());
         var length = ManifestFiles.WriteManifest(path, schema, snapshotId, sequenceNumber, files, status);
+        var count = files.Count;
         var rows = files.Sum(f => f.RecordCount);
-        var added = status == ManifestFiles.StatusAdded;
         return new ManifestListEntry(
-            IcebergLocation.ToUri(path), length, Content: 0, sequenceNumber, sequenceNumber, snapshotId,
-            AddedFiles: added ? files.Count : 0, ExistingFiles: added ? 0 : files.Count, DeletedFiles: 0,
-            AddedRows: added ? rows : 0, ExistingRows: added ? 0 : rows, DeletedRows: 0);
+            IcebergLocation.ToUri(path), length, Content: 0, sequenceNumber,
+            MinSequenceNumber: files.Min(f => f.DataSequenceNumber ?? sequenceNumber), snapshotId,
+            AddedFiles: status == ManifestFiles.StatusAdded ? count : 0,
+            ExistingFiles: status == ManifestFiles.StatusExisting ? count : 0,
+            DeletedFiles: status == ManifestFiles.StatusDeleted ? count : 0,
+            AddedRows: status == ManifestFiles.StatusAdded ? rows : 0,
+            ExistingRows: status == ManifestFiles.StatusExisting ? rows : 0,
+            DeletedRows: status == ManifestFiles.StatusDeleted ? rows : 0);
     }
 }
