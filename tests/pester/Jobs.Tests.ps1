@@ -138,7 +138,8 @@ Describe 'A failing job in the middle of a chain' {
 Describe 'Timeouts, stops and dead runners' {
     BeforeAll {
         $script:store = New-TestStore
-        Register-MlopsJob 'slow' { 'started'; Start-Sleep -Seconds 60; 'never' } -Timeout 2 -Store $store
+        # 6 s: under load a fresh pwsh may need 2-3 s before the script prints 'started'.
+        Register-MlopsJob 'slow' { 'started'; Start-Sleep -Seconds 60; 'never' } -Timeout 6 -Store $store
         Register-MlopsJob 'sleeper' { 'started'; Start-Sleep -Seconds 60 } -Store $store
         Register-MlopsJob 'after sleeper' { 'never' } -Parent sleeper -Store $store
     }
@@ -149,7 +150,7 @@ Describe 'Timeouts, stops and dead runners' {
         $watch.Elapsed.TotalSeconds | Should -BeLessThan 30
         $run.Status | Should -Be 'TimedOut'
         $run.ExitCode | Should -BeNullOrEmpty
-        $run.Error | Should -Match 'timeout of 2\.0 s'
+        $run.Error | Should -Match 'timeout of 6\.0 s'
         Test-ProcessAlive $run.ProcessId | Should -BeFalse
         $log = $run | Get-MlopsJobRunLog
         $log | Should -Contain 'started'
