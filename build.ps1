@@ -48,6 +48,7 @@ $ModuleDir = Join-Path $OutDir 'MlopsPS'
 
 # What the operating system must provide, and how to get it: build/Prerequisites.psm1 (the tests ask it too).
 Import-Module (Join-Path $RepoRoot 'build/Prerequisites.psm1') -Force
+Import-Module (Join-Path $RepoRoot 'build/NodePackages.psm1') -Force
 
 function Write-Step([string] $Message) {
     Write-Host "==> $Message" -ForegroundColor Cyan
@@ -100,6 +101,12 @@ function Install-Prerequisites {
 
     # Pester comes from NuGet (PackageDownload), not from the PowerShell Gallery.
     Invoke-Native dotnet restore (Join-Path $RepoRoot 'build/Tools.csproj') --verbosity quiet
+
+    # icebird for the Iceberg interop tests, exactly as tests/interop/package-lock.json pins it.
+    foreach ($command in Get-NpmInstallCommand -Directory (Join-Path $RepoRoot 'tests/interop')) {
+        Write-Step 'Installing the interop tests'' npm packages (npm ci)'
+        Invoke-Native @command
+    }
 }
 
 function Get-PesterModulePath {

@@ -10,6 +10,14 @@ $script:AptPackages = @(
     [pscustomobject]@{ Name = 'python3-uvicorn'; Runtime = $false; Purpose = 'the Python scoring anchor' }
     [pscustomobject]@{ Name = 'wrk'; Runtime = $false; Purpose = 'HTTP load generator of the serving benchmarks' }
     [pscustomobject]@{ Name = 'chromium'; Runtime = $false; Purpose = 'the report tests render Export-ModelEndpointReport headless' }
+    [pscustomobject]@{ Name = 'python3-avro'; Runtime = $false; Purpose = 'interop tests: an independent Avro reader decodes our Iceberg manifests' }
+    [pscustomobject]@{ Name = 'nodejs'; Runtime = $false; Purpose = 'interop tests: icebird, a JavaScript Iceberg reader, reads our tables' }
+    # Debian's npm only where no npm is on PATH: NodeSource's nodejs package (a common way to get a newer node, and
+    # what dpkg then reports as 'nodejs') ships its own npm and conflicts with Debian's, which apt would resolve by
+    # removing it.
+    if (-not (Get-Command npm -CommandType Application -ErrorAction Ignore)) {
+        [pscustomobject]@{ Name = 'npm'; Runtime = $false; Purpose = 'installs icebird for the interop tests (npm ci)' }
+    }
 )
 
 # The same needs in Homebrew's names, for macOS (not tried here: no macOS machine).
@@ -77,7 +85,7 @@ function Get-ManualInstallMessage {
     param()
     $lines = @('build.ps1 installs prerequisites only on Debian/Ubuntu (apt-get) and macOS (Homebrew). Install these yourself, then run it again:')
     $lines += '  - the XGBoost C library, version 1.7 (libxgboost.so / libxgboost.dylib / xgboost.dll); if it is not on the loader''s path, set MLOPSPS_XGBOOST_LIBRARY to its full path. The module cannot train or serve without it.'
-    $lines += '  - for the tests and benchmarks only: python3 with the xgboost (1.7), pandas, fastapi and uvicorn packages; wrk; chromium (headless).'
+    $lines += '  - for the tests and benchmarks only: python3 with the xgboost (1.7), pandas, fastapi, uvicorn and avro packages; wrk; chromium (headless); node and npm.'
     $lines -join [Environment]::NewLine
 }
 

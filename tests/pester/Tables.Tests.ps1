@@ -199,6 +199,22 @@ Describe 'Table maintenance' {
         $result.DeletedFiles.Count | Should -Be 1
         @(Get-TableSnapshot t -Store $store).SnapshotId | Should -Be @($s1.SnapshotId)
         @(Read-Table t -Store $store).Count | Should -Be 50
+        # The Iceberg side: s2's manifest list and manifest, and the metadata files whose current snapshot was s2.
+        $result.DeletedMetadataFiles | Should -Contain 'tables/t/metadata/v2.metadata.json'
+        @($result.DeletedMetadataFiles | Where-Object { $_ -like 'tables/t/metadata/snap-*.avro' }).Count | Should -Be 1
+        foreach ($file in $result.DeletedMetadataFiles) { Test-Path (Join-Path $store $file) | Should -BeFalse }
+        Test-Path (Join-Path $store 'tables/t/metadata/v4.metadata.json') | Should -BeTrue
+    }
+
+    It 'makes every commit an Iceberg commit: a metadata file per commit, and the SQL catalog pointing at the newest' {
+        Restore-TableSnapshot t $s1.SnapshotId -Confirm:$false -Store $store | Out-Null
+        $metadata = Join-Path $store 'tables/t/metadata'
+        foreach ($version in 1..3) { Test-Path (Join-Path $metadata "v$version.metadata.json") | Should -BeTrue }
+        $current = Get-Content (Join-Path $metadata 'v3.metadata.json') -Raw | ConvertFrom-Json
+        $current.'format-version' | Should -Be 2
+        $current.'current-snapshot-id' | Should -Be $s1.SnapshotId
+        @($current.snapshots).Count | Should -Be 2
+        Get-Content (Join-Path $metadata 'version-hint.text') | Should -Be '3'
     }
 
     It 'lists orphan files under -WhatIf and removes them when confirmed' {

@@ -12,6 +12,12 @@ public static class CatalogMigrations
 {
     private static readonly Lazy<IReadOnlyList<Migration>> s_all = new(LoadEmbedded);
 
+    // Migrations that need more than SQL: run after their SQL, in the same transaction, with the store's folder.
+    private static readonly Dictionary<int, Action<SqliteConnection, string>> s_codeSteps = new()
+    {
+        [8] = Tables.Iceberg.IcebergBackfill.Run,
+    };
+
     /// <summary>Every migration the engine knows, in version order.</summary>
     public static IReadOnlyList<Migration> All => s_all.Value;
 
@@ -37,15 +43,28 @@ public static class CatalogMigrations
                 $"({LatestVersion}). Update the MlopsPS module.");
         }
 
+        // The catalog file lives in the store's folder: code steps write files beside it.
+        var storeRoot = Path.GetDirectoryName(Path.GetFullPath(connection.DataSource))!;
         using var transaction = connection.BeginTransaction(deferred: false);
         current = ReadVersion(connection);
         foreach (var migration in All.Where(m => m.Version > current))
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = migration.Sql +
-                $"\nPRAGMA user_version = {migration.Version.ToString(CultureInfo.InvariantCulture)};";
-            command.ExecuteNonQuery();
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = migration.Sql;
+                command.ExecuteNonQuery();
+            }
+
+            if (s_codeSteps.TryGetValue(migration.Version, out var step))
+            {
+                step(connection, storeRoot);
+            }
+
+            using var version = connection.CreateCommand();
+            version.Transaction = transaction;
+            version.CommandText = $"PRAGMA user_version = {migration.Version.ToString(CultureInfo.InvariantCulture)};";
+            version.ExecuteNonQuery();
         }
 
         transaction.Commit();

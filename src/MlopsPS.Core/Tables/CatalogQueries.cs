@@ -12,7 +12,7 @@ namespace MlopsPS.Core.Tables;
 internal static class CatalogQueries
 {
     private const string TableColumns =
-        "table_id, name, schema_json, dataset, current_snapshot_id, last_sequence_number, last_updated_us, created_at_us";
+        "table_id, name, schema_json, dataset, current_snapshot_id, last_sequence_number, last_updated_us, created_at_us, table_uuid, metadata_location";
 
     private const string SnapshotColumns =
         "snapshot_id, parent_id, sequence_number, committed_at_us, operation, added_records, added_files, added_files_size, " +
@@ -318,7 +318,9 @@ internal static class CatalogQueries
         reader.GetInt64(4),
         reader.GetInt64(5),
         reader.GetInt64(6),
-        reader.GetInt64(7));
+        reader.GetInt64(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9));
 
     private static SnapshotRow ReadSnapshot(SqliteDataReader reader) => new(
         reader.GetInt64(0),

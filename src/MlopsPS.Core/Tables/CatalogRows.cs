@@ -9,7 +9,9 @@ internal sealed record TableRow(
     long CurrentSnapshotId,
     long LastSequenceNumber,
     long LastUpdatedUs,
-    long CreatedAtUs)
+    long CreatedAtUs,
+    string? TableUuid = null,
+    string? MetadataLocation = null)
 {
     /// <summary>The table's folder, relative to the store.</summary>
     public string Folder => TableFolders.RelativeFolder(Name);

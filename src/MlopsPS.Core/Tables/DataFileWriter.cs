@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using MlopsPS.Core.Tables.Iceberg;
 using Parquet;
 using Parquet.Schema;
 
@@ -33,6 +34,7 @@ internal sealed class DataFileWriter : IDisposable
     private readonly DataField[] _fields;
     private readonly int _rowGroupRows;
     private readonly Action<long>? _rowsWritten;
+    private readonly ColumnStatistics[] _statistics;
     private Array[]? _buffer;
     private int _buffered;
     private string? _temporaryPath;
@@ -47,6 +49,13 @@ internal sealed class DataFileWriter : IDisposable
         _relativeFolder = relativeFolder;
         _schema = schema;
         _fields = schema.Columns.Select(ParquetColumns.ToField).ToArray();
+        for (var i = 0; i < _fields.Length; i++)
+        {
+            // Iceberg's field ids in the file's schema, so that engines match columns by id, not by name.
+            _fields[i].FieldId = IcebergSchema.FieldId(i);
+        }
+
+        _statistics = schema.Columns.Select(c => new ColumnStatistics(c.Type)).ToArray();
         _rowGroupRows = rowGroupRows;
         _rowsWritten = rowsWritten;
     }
@@ -133,7 +142,7 @@ internal sealed class DataFileWriter : IDisposable
         File.Move(_temporaryPath!, finalPath);
         _temporaryPath = null;
         _completed = true;
-        return new WrittenDataFile($"{_relativeFolder}/{fileName}", finalPath, RowsWritten, size);
+        return new WrittenDataFile($"{_relativeFolder}/{fileName}", finalPath, RowsWritten, size, _statistics);
     }
 
     /// <summary>Abandons an unfinished file: closes and deletes it.</summary>
@@ -188,9 +197,17 @@ internal sealed class DataFileWriter : IDisposable
             using var rowGroup = _writer.CreateRowGroup();
             for (var i = 0; i < _fields.Length; i++)
             {
+                // The column chunk's bytes are what the stream grows by while it is written.
+                var start = _stream!.Position;
                 await ParquetColumns.WriteAsync(rowGroup, _fields[i], _schema.Columns[i], columns[i], offset, count, ct).ConfigureAwait(false);
+                _statistics[i].Size += _stream.Position - start;
             }
         });
+        for (var i = 0; i < _fields.Length; i++)
+        {
+            _statistics[i].Add(columns[i], offset, count);
+        }
+
         RowsWritten += count;
         _rowsWritten?.Invoke(RowsWritten);
     }
@@ -203,7 +220,10 @@ internal sealed class DataFileWriter : IDisposable
         _stream = new FileStream(_temporaryPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, bufferSize: 1 << 16);
         // The schema must be built from the very DataField instances the columns are written with: Parquet.Net 6
         // refuses a field that is equal but not attached to the writer's schema.
-        return await ParquetWriter.CreateAsync(new ParquetSchema(_fields), _stream, s_options, append: false, ct).ConfigureAwait(false);
+        var writer = await ParquetWriter.CreateAsync(new ParquetSchema(_fields), _stream, s_options, append: false, ct).ConfigureAwait(false);
+        // As Iceberg's own writers do: the Iceberg schema in the footer, for readers that map columns by it.
+        writer.CustomMetadata = new Dictionary<string, string> { ["iceberg.schema"] = IcebergSchema.ToJson(_schema) };
+        return writer;
     }
 
     private static void TryDelete(string path)

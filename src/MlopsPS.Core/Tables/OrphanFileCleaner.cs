@@ -1,11 +1,14 @@
 using Microsoft.Data.Sqlite;
 using MlopsPS.Core.Store;
+using MlopsPS.Core.Tables.Iceberg;
 
 namespace MlopsPS.Core.Tables;
 
 /// <summary>
 /// Finds files in table folders that no snapshot references: data files of appends that crashed or failed
-/// before committing, leftover temporary files, files whose deletion after an expiry failed. As Iceberg's
+/// before committing, leftover temporary files, files whose deletion after an expiry failed, and the same for
+/// the Iceberg files in a table's <c>metadata/</c> folder (manifests, manifest lists and metadata files no
+/// remaining snapshot or metadata log needs; <c>version-hint.text</c> is always kept). As Iceberg's
 /// <c>remove_orphan_files</c>, only files older than a threshold are touched, because a file being written or
 /// renamed right now is not referenced yet either.
 /// </summary>
@@ -28,11 +31,12 @@ internal static class OrphanFileCleaner
         HashSet<string> referenced;
         using (var connection = store.OpenConnection())
         {
-            referenced = ReferencedPaths(connection);
+            referenced = ReferencedPaths(connection, store.Root);
         }
 
         var orphans = candidates
-            .Where(f => !referenced.Contains(TableFolders.RelativePath(store.Root, f.FullName)) && f.LastWriteTimeUtc < cutoffUtc)
+            .Where(f => !referenced.Contains(TableFolders.RelativePath(store.Root, f.FullName)) && f.LastWriteTimeUtc < cutoffUtc
+                && !(f.Name == IcebergLocation.VersionHintFile && f.Directory?.Name == IcebergLocation.MetadataFolder))
             .OrderBy(f => f.FullName, StringComparer.Ordinal)
             .ToList();
         var removed = new List<string>();
@@ -52,17 +56,29 @@ internal static class OrphanFileCleaner
         return new OrphanResult(removed, bytes, dryRun);
     }
 
-    private static HashSet<string> ReferencedPaths(SqliteConnection connection)
+    private static HashSet<string> ReferencedPaths(SqliteConnection connection, string storeRoot)
     {
         // Every table's files, compared without case: a file is never deleted because its folder's casing
-        // differs from its table's (possible on case-sensitive file systems).
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT path FROM data_files;";
-        using var reader = command.ExecuteReader();
+        // differs from its table's (possible on case-sensitive file systems). One read transaction, so the data
+        // files and the Iceberg files are of the same committed state.
+        using var transaction = connection.BeginTransaction(deferred: true);
         var paths = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        while (reader.Read())
+        using (var command = connection.CreateCommand())
         {
-            paths.Add(reader.GetString(0));
+            command.CommandText = "SELECT path FROM data_files;";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                paths.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var table in CatalogQueries.ListTables(connection))
+        {
+            foreach (var location in IcebergCommit.LiveFiles(connection, table.TableId))
+            {
+                paths.Add(TableFolders.RelativePath(storeRoot, IcebergLocation.ToLocalPath(location)));
+            }
         }
 
         return paths;

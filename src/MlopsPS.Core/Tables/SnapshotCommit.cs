@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using MlopsPS.Core.Tables.Iceberg;
 
 namespace MlopsPS.Core.Tables;
 
@@ -8,14 +9,21 @@ namespace MlopsPS.Core.Tables;
 /// another writer committed in between: the commit is re-based (new parent, next sequence number, totals
 /// recomputed from the new parent). Re-basing in place is safe because the lock is held from this read to the
 /// commit, and an append never conflicts with another append; an overwrite replaces whatever is current at
-/// commit time, so a concurrent append is either committed before it (and replaced) or after it.
+/// commit time, so a concurrent append is either committed before it (and replaced) or after it. Under the same
+/// lock it first takes in what another Iceberg writer committed (or refuses), and last writes the snapshot's
+/// Iceberg files and moves the Iceberg catalog (<see cref="IcebergCommit"/>).
 /// </summary>
 internal static class SnapshotCommit
 {
-    public static (TableRow Table, SnapshotRow Snapshot) Run(
-        SqliteConnection connection, string tableName, TableSchema fileSchema, string? dataset, bool overwrite, WrittenDataFile? file)
+    public static (TableRow Table, SnapshotRow Snapshot, MetadataCommit Metadata) Run(
+        SqliteConnection connection, string storeRoot, string tableName, TableSchema fileSchema, string? dataset, bool overwrite, WrittenDataFile? file)
     {
         var table = CatalogQueries.FindTable(connection, tableName);
+        if (table is not null)
+        {
+            table = ForeignCommits.Reconcile(connection, storeRoot, table);
+        }
+
         var nowUs = TableTime.NowMicros();
         var parentId = table?.CurrentSnapshotId;
         SnapshotSummary? parent = null;
@@ -55,10 +63,11 @@ internal static class SnapshotCommit
         {
             tableId = connection.Execute(
                 """
-                INSERT INTO tables (name, schema_json, dataset, current_snapshot_id, last_sequence_number, last_updated_us, created_at_us)
-                VALUES ($name, $schema, $dataset, $snapshot, $sequence, $now, $now) RETURNING table_id;
+                INSERT INTO tables (name, schema_json, dataset, current_snapshot_id, last_sequence_number, last_updated_us, created_at_us, table_uuid)
+                VALUES ($name, $schema, $dataset, $snapshot, $sequence, $now, $now, $uuid) RETURNING table_id;
                 """,
-                ("$name", tableName), ("$schema", fileSchema.ToJson()), ("$dataset", dataset), ("$snapshot", snapshotId), ("$sequence", sequence), ("$now", nowUs));
+                ("$name", tableName), ("$schema", fileSchema.ToJson()), ("$dataset", dataset), ("$snapshot", snapshotId), ("$sequence", sequence), ("$now", nowUs),
+                ("$uuid", Guid.NewGuid().ToString()));
             table = new TableRow(tableId, tableName, fileSchema, dataset, snapshotId, sequence, nowUs, nowUs);
         }
         else
@@ -93,8 +102,18 @@ internal static class SnapshotCommit
         connection.Execute(
             "INSERT INTO snapshot_log (table_id, made_current_at_us, snapshot_id) VALUES ($table, $now, $snapshot);",
             ("$table", tableId), ("$now", nowUs), ("$snapshot", snapshotId));
+        // An append's manifest list carries its parent's manifests over; an overwrite's starts afresh.
+        var carried = operation == SnapshotOperation.Append && parentId is { } parentSnapshot
+            ? IcebergCommit.Manifests(connection, parentSnapshot)
+            : [];
+        ManifestDataFile[] added = file is null
+            ? []
+            : [new ManifestDataFile(IcebergLocation.ToUri(file.FullPath), file.RecordCount, file.SizeBytes, file.Statistics)];
+        IcebergCommit.WriteSnapshotFiles(connection, storeRoot, table.Name, table.Schema, snapshotId, parentId, sequence, carried, added);
+        var metadata = IcebergCommit.WriteMetadata(connection, storeRoot, table.Name);
+
         // The new snapshot's file list is loaded only if someone asks for it: listing it here would cost in
         // proportion to the table's history on every append.
-        return (table, new SnapshotRow(snapshotId, parentId, sequence, nowUs, operation, summary));
+        return (table, new SnapshotRow(snapshotId, parentId, sequence, nowUs, operation, summary), metadata);
     }
 }

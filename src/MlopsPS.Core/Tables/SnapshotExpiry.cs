@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using MlopsPS.Core.Tables.Iceberg;
 
 namespace MlopsPS.Core.Tables;
 
@@ -9,10 +10,13 @@ namespace MlopsPS.Core.Tables;
 /// first inherits the files it saw through that parent, so what it reads does not change. A data file is
 /// removed only when no remaining snapshot can see it. The files themselves are deleted by the caller, after
 /// the transaction has committed: a crash in between leaves orphans, never a snapshot without its files.
+/// The same holds for the Iceberg files: the expired snapshots' manifest lists, the manifests no remaining
+/// manifest list names, and the metadata files whose current snapshot is gone are returned for deletion.
 /// </summary>
 internal static class SnapshotExpiry
 {
-    public static (List<long> Expired, List<FileRow> Unreferenced) Run(SqliteConnection connection, TableRow table, long olderThanUs, int retainLast)
+    public static (List<long> Expired, List<FileRow> Unreferenced, List<string> IcebergFiles) Run(
+        SqliteConnection connection, TableRow table, long olderThanUs, int retainLast)
     {
         var snapshots = CatalogQueries.ListSnapshots(connection, table.TableId);
         var byId = snapshots.ToDictionary(s => s.SnapshotId);
@@ -32,8 +36,10 @@ internal static class SnapshotExpiry
         var expired = snapshots.Where(s => !kept.Contains(s.SnapshotId)).Select(s => s.SnapshotId).ToList();
         if (expired.Count == 0)
         {
-            return (expired, []);
+            return (expired, [], []);
         }
+
+        var icebergFiles = UnneededIcebergFiles(connection, table, expired, kept);
 
         // Everything a new chain root inherits is computed before anything is deleted.
         var expiredSet = expired.ToHashSet();
@@ -63,7 +69,7 @@ internal static class SnapshotExpiry
             connection.Execute("DELETE FROM data_files WHERE file_id = $id;", ("$id", file.FileId));
         }
 
-        return (expired, unreferenced);
+        return (expired, unreferenced, icebergFiles);
     }
 
     /// <summary>Files whose adding snapshot is gone and that no snapshot inherited.</summary>
@@ -88,4 +94,50 @@ internal static class SnapshotExpiry
         return files;
     }
 
+    /// <summary>
+    /// The Iceberg files only expired snapshots need (read before their rows go): their manifest lists, the
+    /// manifests those lists name that no kept snapshot's list names, and the metadata files whose current
+    /// snapshot is expired (their rows are deleted here).
+    /// </summary>
+    private static List<string> UnneededIcebergFiles(SqliteConnection connection, TableRow table, List<long> expired, HashSet<long> kept)
+    {
+        var expiredLists = new List<string>();
+        var candidates = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in expired)
+        {
+            if (IcebergCommit.ManifestListOf(connection, id) is { } list)
+            {
+                expiredLists.Add(list);
+                candidates.UnionWith(ManifestFiles.ReadManifestList(list).Select(m => m.ManifestPath));
+            }
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version, location, current_snapshot_id FROM metadata_files WHERE table_id = $table ORDER BY version;";
+        command.Parameters.AddWithValue("$table", table.TableId);
+        var gone = new List<(long Version, string Location)>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                if (!reader.IsDBNull(2) && !kept.Contains(reader.GetInt64(2)) && reader.GetString(1) != table.MetadataLocation)
+                {
+                    gone.Add((reader.GetInt64(0), reader.GetString(1)));
+                }
+            }
+        }
+
+        foreach (var (version, _) in gone)
+        {
+            connection.Execute("DELETE FROM metadata_files WHERE table_id = $table AND version = $version;", ("$table", table.TableId), ("$version", version));
+        }
+
+        // What the kept snapshots still need, read after the expired rows' metadata files are gone but before
+        // their snapshot rows are: the expired snapshots' own lists are excluded by hand.
+        var live = IcebergCommit.LiveFiles(connection, table.TableId, exclude: expired.ToHashSet());
+        return expiredLists
+            .Concat(candidates.Where(m => !live.Contains(m)).Order(StringComparer.Ordinal))
+            .Concat(gone.Select(g => g.Location))
+            .ToList();
+    }
 }

@@ -2,6 +2,7 @@ using MlopsPS.Core.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using MlopsPS.Core.Store;
+using MlopsPS.Core.Tables.Iceberg;
 
 namespace MlopsPS.Core.Tables;
 
@@ -94,12 +95,12 @@ public sealed class TableCatalog
             file = writer.Complete(cancellationToken);
         }
 
-        (TableRow Table, SnapshotRow Snapshot) committed;
+        (TableRow Table, SnapshotRow Snapshot, MetadataCommit Metadata) committed;
         try
         {
             committed = CatalogTransaction.Run(
                 Store, _retryPolicy, tableName, commit: true,
-                connection => SnapshotCommit.Run(connection, tableName, schema, options.Dataset, options.Overwrite, file));
+                connection => SnapshotCommit.Run(connection, Store.Root, tableName, schema, options.Dataset, options.Overwrite, file));
         }
         catch
         {
@@ -111,6 +112,7 @@ public sealed class TableCatalog
             throw;
         }
 
+        IcebergCommit.PublishVersionHint(Store.Root, committed.Metadata);
         progress?.Report(new AppendProgress(committed.Table.Name, file?.RecordCount ?? 0, totalRows, Committed: true));
         return ToSnapshot(committed.Table, committed.Snapshot);
     }
@@ -130,7 +132,7 @@ public sealed class TableCatalog
     public TableInfo GetTable(string table)
     {
         var name = TableName.Validate(table);
-        return Read(connection => ToTableInfo(connection, CatalogQueries.RequireTable(connection, name)));
+        return ReadTable(name, ToTableInfo);
     }
 
     /// <summary>Whether a table called <paramref name="table"/> exists (false for a name that could not be valid).</summary>
@@ -141,9 +143,8 @@ public sealed class TableCatalog
     public IReadOnlyList<Snapshot> ListSnapshots(string table)
     {
         var name = TableName.Validate(table);
-        return Read(connection =>
+        return ReadTable(name, (connection, row) =>
         {
-            var row = CatalogQueries.RequireTable(connection, name);
             var snapshots = CatalogQueries.ListSnapshots(connection, row.TableId);
             var files = CatalogQueries.AllVisibleFiles(connection, row.TableId, snapshots);
             return snapshots.Select(s => ToSnapshot(row, s, files[s.SnapshotId])).ToArray();
@@ -157,9 +158,8 @@ public sealed class TableCatalog
     public IReadOnlyList<HistoryEntry> History(string table)
     {
         var name = TableName.Validate(table);
-        return Read(connection =>
+        return ReadTable(name, (connection, row) =>
         {
-            var row = CatalogQueries.RequireTable(connection, name);
             var ancestors = CatalogQueries.CurrentAncestors(connection, row);
             return CatalogQueries.ReadLog(connection, row.TableId)
                 .Select(e => new HistoryEntry(row.Name, TableTime.FromMicros(e.MadeCurrentAtUs), e.SnapshotId, e.ParentId, ancestors.Contains(e.SnapshotId)))
@@ -171,9 +171,8 @@ public sealed class TableCatalog
     public Snapshot GetSnapshot(string table, long snapshotId)
     {
         var name = TableName.Validate(table);
-        return Read(connection =>
+        return ReadTable(name, (connection, row) =>
         {
-            var row = CatalogQueries.RequireTable(connection, name);
             return ToSnapshot(row, CatalogQueries.RequireSnapshot(connection, row, snapshotId));
         });
     }
@@ -182,9 +181,8 @@ public sealed class TableCatalog
     public Snapshot CurrentSnapshot(string table)
     {
         var name = TableName.Validate(table);
-        return Read(connection =>
+        return ReadTable(name, (connection, row) =>
         {
-            var row = CatalogQueries.RequireTable(connection, name);
             return ToSnapshot(row, CatalogQueries.RequireSnapshot(connection, row, row.CurrentSnapshotId));
         });
     }
@@ -197,9 +195,8 @@ public sealed class TableCatalog
     public Snapshot SnapshotAsOf(string table, DateTime timestamp)
     {
         var name = TableName.Validate(table);
-        return Read(connection =>
+        return ReadTable(name, (connection, row) =>
         {
-            var row = CatalogQueries.RequireTable(connection, name);
             return ToSnapshot(row, SnapshotAsOf(connection, row, TableTime.ToUtc(timestamp)));
         });
     }
@@ -215,9 +212,8 @@ public sealed class TableCatalog
     {
         var name = TableName.Validate(table);
         ArgumentNullException.ThrowIfNull(spec);
-        return Read(connection =>
+        return ReadTable(name, (connection, row) =>
         {
-            var row = CatalogQueries.RequireTable(connection, name);
             var schema = spec.Columns is null ? row.Schema : row.Schema.Project(spec.Columns);
             if (spec.Kind == ScanKind.Incremental)
             {
@@ -247,13 +243,13 @@ public sealed class TableCatalog
     public RollbackResult Rollback(string table, long snapshotId)
     {
         var name = TableName.Validate(table);
-        return CatalogTransaction.Run(Store, _retryPolicy, name, commit: true, connection =>
+        var (result, metadata) = CatalogTransaction.Run(Store, _retryPolicy, name, commit: true, connection =>
         {
-            var row = CatalogQueries.RequireTable(connection, name);
+            var row = ForeignCommits.Reconcile(connection, Store.Root, CatalogQueries.RequireTable(connection, name));
             var target = CatalogQueries.RequireSnapshot(connection, row, snapshotId);
             if (snapshotId == row.CurrentSnapshotId)
             {
-                return new RollbackResult(row.Name, snapshotId, snapshotId);
+                return (new RollbackResult(row.Name, snapshotId, snapshotId), (MetadataCommit?)null);
             }
 
             var current = CatalogQueries.RequireSnapshot(connection, row, row.CurrentSnapshotId);
@@ -271,8 +267,10 @@ public sealed class TableCatalog
             connection.Execute(
                 "INSERT INTO snapshot_log (table_id, made_current_at_us, snapshot_id) VALUES ($table, $now, $snapshot);",
                 ("$table", row.TableId), ("$now", nowUs), ("$snapshot", snapshotId));
-            return new RollbackResult(row.Name, current.SnapshotId, snapshotId);
+            return (new RollbackResult(row.Name, current.SnapshotId, snapshotId), IcebergCommit.WriteMetadata(connection, Store.Root, row.Name));
         });
+        IcebergCommit.PublishVersionHint(Store.Root, metadata);
+        return result;
     }
 
     /// <summary>
@@ -291,24 +289,39 @@ public sealed class TableCatalog
         }
 
         var cutoffUs = TableTime.ToMicros(olderThan is { } value ? TableTime.ToUtc(value) : DateTime.UtcNow - s_defaultExpiryAge);
-        var (tableName, expired, unreferenced) = CatalogTransaction.Run(Store, _retryPolicy, name, commit: !dryRun, connection =>
+        var (tableName, expired, unreferenced, icebergFiles, metadata) = CatalogTransaction.Run(Store, _retryPolicy, name, commit: !dryRun, connection =>
         {
-            var row = CatalogQueries.RequireTable(connection, name);
-            var (expired, unreferenced) = SnapshotExpiry.Run(connection, row, cutoffUs, retainLast);
-            return (row.Name, expired, unreferenced);
+            var row = ForeignCommits.Reconcile(connection, Store.Root, CatalogQueries.RequireTable(connection, name));
+            var (expired, unreferenced, icebergFiles) = SnapshotExpiry.Run(connection, row, cutoffUs, retainLast);
+            // A new metadata file without the expired snapshots; not for a dry run, whose transaction rolls back.
+            var metadata = expired.Count > 0 && !dryRun ? IcebergCommit.WriteMetadata(connection, Store.Root, row.Name) : null;
+            return (row.Name, expired, unreferenced, icebergFiles, metadata);
         });
 
+        // Only files inside the table's folder: another engine's snapshot may name files elsewhere, which are not ours to delete.
+        var folder = TableFolders.RelativeFolder(tableName) + "/";
+        var metadataFiles = icebergFiles
+            .Select(f => TableFolders.RelativePath(Store.Root, IcebergLocation.ToLocalPath(f)))
+            .Where(f => f.StartsWith(folder, StringComparison.OrdinalIgnoreCase))
+            .ToArray();
         if (!dryRun)
         {
+            IcebergCommit.PublishVersionHint(Store.Root, metadata);
+
             // Only now that the catalog no longer references them; a file that cannot be deleted stays as an orphan.
             for (var i = 0; i < unreferenced.Count; i++)
             {
                 progress?.Report(new MaintenanceProgress(tableName, i, unreferenced.Count, unreferenced[i].Path));
                 TryDelete(TableFolders.FullPath(Store.Root, unreferenced[i].Path));
             }
+
+            foreach (var file in metadataFiles)
+            {
+                TryDelete(TableFolders.FullPath(Store.Root, file));
+            }
         }
 
-        return new ExpireResult(tableName, expired, unreferenced.Select(f => f.Path).ToArray(), unreferenced.Sum(f => f.SizeBytes), dryRun);
+        return new ExpireResult(tableName, expired, unreferenced.Select(f => f.Path).ToArray(), unreferenced.Sum(f => f.SizeBytes), dryRun, metadataFiles);
     }
 
     /// <summary>
@@ -381,6 +394,32 @@ public sealed class TableCatalog
         var files = range.SelectMany(s => s.Files).Select(ToDataFile).ToArray();
         return new TableScan(table.Name, schema, ToSnapshot(table, start), ToSnapshot(table, end), files);
     }
+
+    /// <summary>
+    /// A read of one table. If another Iceberg writer has committed to it since MlopsPS last did, its commits are
+    /// first taken into the index (or refused, see <see cref="ForeignCommits"/>); otherwise this costs one
+    /// indexed lookup in the read's own transaction.
+    /// </summary>
+    private T ReadTable<T>(string name, Func<SqliteConnection, TableRow, T> query)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var connection = Store.OpenConnection();
+            using var transaction = connection.BeginTransaction(deferred: true);
+            var row = CatalogQueries.RequireTable(connection, name);
+            if (attempt > 1 || row.MetadataLocation is null || IcebergCatalogTables.CurrentLocation(connection, row.Name) == row.MetadataLocation)
+            {
+                return query(connection, row);
+            }
+
+            transaction.Rollback();
+            TakeInForeignCommits(name);
+        }
+    }
+
+    private void TakeInForeignCommits(string name) =>
+        CatalogTransaction.Run(Store, _retryPolicy, name, commit: true, connection =>
+            ForeignCommits.Reconcile(connection, Store.Root, CatalogQueries.RequireTable(connection, name)));
 
     private T Read<T>(Func<SqliteConnection, T> query)
     {

@@ -1,0 +1,60 @@
+using MlopsPS.Core.Tables.Iceberg;
+
+namespace MlopsPS.Core.Tests.Tables.Iceberg;
+
+/// <summary>Expiry removes the Iceberg files no kept snapshot needs; orphan cleanup knows every kind of file.</summary>
+public sealed class IcebergMaintenanceTests
+{
+    [Fact]
+    public void Expiry_DeletesTheManifestListsManifestsAndMetadataFilesOnlyExpiredSnapshotsNeed()
+    {
+        using var temp = new TempStore();
+        var a = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);          // v1
+        var b = temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);         // v2
+        temp.Catalog.Rollback("t", a.SnapshotId);                              // v3
+        var c = temp.Catalog.Append("t", [SampleRows.Batch(20, 10)]);         // v4: its list carries a's manifest
+        var before = MetadataFiles(temp);
+
+        var result = temp.Catalog.ExpireSnapshots("t", olderThan: DateTime.UtcNow.AddSeconds(1), retainLast: 1); // v5
+
+        Assert.Equal([a.SnapshotId, b.SnapshotId], result.ExpiredSnapshotIds);
+        var after = MetadataFiles(temp);
+        var deleted = before.Except(after).ToList();
+        Assert.Equal(result.DeletedMetadataFiles!.Select(Path.GetFileName).Order(), deleted.Order());
+        // a's and b's manifest lists, b's manifest (a's is still in c's list), and v1-v3 (their current snapshots are gone).
+        Assert.Equal(2, deleted.Count(f => f.StartsWith("snap-", StringComparison.Ordinal)));
+        Assert.Single(deleted, f => f.EndsWith("-m0.avro", StringComparison.Ordinal));
+        Assert.Equal(["v1.metadata.json", "v2.metadata.json", "v3.metadata.json"], deleted.Where(f => f.EndsWith(".json", StringComparison.Ordinal)).Order());
+        Assert.Contains("v5.metadata.json", after);
+
+        // The expired data file (b's) is gone, nothing is left an orphan, and another engine reads all of c.
+        Assert.Single(result.DeletedFiles);
+        Assert.Empty(temp.Catalog.RemoveOrphanFiles("t", TimeSpan.Zero, dryRun: true).Files);
+        var seen = InteropReaders.Icebird(IcebirdTests.TableLocation(temp, "t"));
+        Assert.Equal(20, seen.GetProperty("rowCount").GetInt32());
+        Assert.Equal(c.SnapshotId.ToString(System.Globalization.CultureInfo.InvariantCulture), seen.GetProperty("entrySnapshotIds")[1].GetString());
+    }
+
+    [Fact]
+    public void RemoveOrphanFiles_DeletesStrayIcebergFiles_AndKeepsEveryReferencedOneAndTheVersionHint()
+    {
+        using var temp = new TempStore();
+        temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
+        temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
+        var metadata = Path.Combine(temp.TableFolder("t"), "metadata");
+        File.WriteAllText(Path.Combine(metadata, "stray-m0.avro"), "x");              // a crashed commit's manifest
+        File.WriteAllText(Path.Combine(metadata, "v9.metadata.json"), "{}");          // a rolled-back commit's metadata
+        File.WriteAllText(Path.Combine(metadata, "v3.metadata.json.abc.tmp"), "{");   // a write that never finished
+
+        var result = temp.Catalog.RemoveOrphanFiles("t", TimeSpan.Zero);
+
+        Assert.Equal(
+            ["tables/t/metadata/stray-m0.avro", "tables/t/metadata/v3.metadata.json.abc.tmp", "tables/t/metadata/v9.metadata.json"],
+            result.Files.Order(StringComparer.Ordinal));
+        Assert.True(File.Exists(Path.Combine(metadata, IcebergLocation.VersionHintFile)));
+        Assert.Equal(20, InteropReaders.Icebird(IcebirdTests.TableLocation(temp, "t")).GetProperty("rowCount").GetInt32());
+    }
+
+    private static List<string> MetadataFiles(TempStore temp) =>
+        Directory.GetFiles(Path.Combine(temp.TableFolder("t"), "metadata")).Select(f => Path.GetFileName(f)!).ToList();
+}
