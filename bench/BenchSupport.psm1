@@ -103,7 +103,7 @@ function New-BenchResult {
         [Parameter(Mandatory)][string] $Target,
         [Parameter(Mandatory)][scriptblock] $Met,
         [double] $Ratio = $Ours / $Anchor,
-        [hashtable] $Details = @{}
+        [System.Collections.IDictionary] $Details = @{}
     )
     $result = [ordered]@{
         Benchmark = $Benchmark

@@ -26,6 +26,9 @@ internal sealed class Arguments
     public int Int(string name, int? fallback = null) =>
         _values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback ?? throw new ArgumentException($"{name} is required.");
 
+    public long? OptionalLong(string name) =>
+        _values.TryGetValue(name, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : null;
+
     public double Double(string name, double fallback) =>
         _values.TryGetValue(name, out var value) ? double.Parse(value, CultureInfo.InvariantCulture) : fallback;
 }

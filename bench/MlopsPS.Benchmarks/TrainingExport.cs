@@ -6,16 +6,17 @@ using MlopsPS.Core.Training;
 namespace MlopsPS.Benchmarks;
 
 /// <summary>
-/// Writes the rows Invoke-Retrain -Full trains and tests on (the table's default features and label, split with the
-/// same stratified split and seed) as .npy files, so Python's xgboost trains on exactly the same rows.
+/// Writes the rows Invoke-Retrain trains and tests on (the table's default features and label, split with the same
+/// stratified split and seed) as .npy files, so Python's xgboost trains on exactly the same rows: the whole current
+/// table (-Full), or with <c>fromSnapshot</c> the rows appended in (from, to] (-FromSnapshot/-ToSnapshot).
 /// </summary>
 internal static class TrainingExport
 {
-    public static object Run(string storePath, string table, string outDirectory, int seed, double testFraction)
+    public static object Run(string storePath, string table, string outDirectory, int seed, double testFraction, long? fromSnapshot, long? toSnapshot)
     {
         var catalog = new TableCatalog(MlopsStore.Open(storePath));
         var dataset = SyntheticDatasets.Get(catalog.GetTable(table).Dataset ?? "TelcoCellTowers");
-        var scan = catalog.Scan(table, ScanSpec.Current);
+        var scan = catalog.Scan(table, fromSnapshot is long from ? ScanSpec.Incremental(from, toSnapshot) : ScanSpec.Current);
         var features = scan.ReadFloatMatrix(dataset.DefaultFeatures);
         var labels = scan.ReadFloatMatrix([dataset.Label]).Values.ToArray();
         var split = StratifiedSplit.Create(labels, testFraction, (ulong)seed);

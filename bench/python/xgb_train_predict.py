@@ -9,8 +9,9 @@ has no xgboost. Both sides then use the same libxgboost, so the comparison measu
     # the measurement
     /usr/bin/python3 xgb_train_predict.py --data x.npy --labels y.npy --rounds 100 --nthread 2
 
-Prints one JSON object. train_seconds covers building the training DMatrix and xgb.train, as the C#
-Train call does both. predict_seconds builds a fresh DMatrix from --predict-data (default: the training
+Prints one JSON object. train_seconds covers building the training DMatrix (and the --eval-data one) and
+xgb.train, as Invoke-Retrain's training does all three; --train-only skips the predictions. peak_rss_growth_kb is
+the process's peak resident memory (VmHWM) at the end less its peak before the data was loaded. predict_seconds builds a fresh DMatrix from --predict-data (default: the training
 matrix, loaded again) and predicts: predicting on the training DMatrix would hit its prediction cache.
 inplace_predict_seconds is Booster.inplace_predict on the same rows, the path the C# model uses;
 single_row_predict_us the mean of inplace_predict on one-row arrays (the booster's nthread applies).
@@ -18,6 +19,7 @@ single_row_predict_us the mean of inplace_predict on one-row arrays (the booster
 
 import argparse
 import json
+import re
 import time
 
 import numpy as np
@@ -44,6 +46,15 @@ def generate(rows: int, data_path: str, labels_path: str, seed: int) -> None:
     np.save(labels_path, y)
 
 
+def peak_rss_kb() -> int:
+    """The process's peak resident set size so far (VmHWM), in KiB; 0 where /proc is missing."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return int(re.search(r"^VmHWM:\s+(\d+)", status.read(), re.MULTILINE).group(1))
+    except OSError:
+        return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", required=True, help="float32 .npy matrix, rows x features")
@@ -59,6 +70,7 @@ def main() -> None:
     parser.add_argument("--nthread", type=int, default=0, help="0 = all cores")
     parser.add_argument("--single-row-samples", type=int, default=10000,
                         help="time inplace_predict on this many 1-row arrays (a scoring server's load)")
+    parser.add_argument("--train-only", action="store_true", help="time the training only, no predictions")
     parser.add_argument("--save-model", help="write the trained model here (.json)")
     parser.add_argument("--save-predictions", help="write the predictions here (.npy)")
     args = parser.parse_args()
@@ -72,6 +84,7 @@ def main() -> None:
     if args.nthread > 0:
         params["nthread"] = args.nthread
 
+    peak_before_kb = peak_rss_kb()
     x = np.ascontiguousarray(np.load(args.data), dtype=np.float32)
     dmatrix_seconds = train_seconds = 0.0
     if args.model:
@@ -79,17 +92,38 @@ def main() -> None:
         booster.set_param({"nthread": args.nthread} if args.nthread > 0 else {})
     else:
         y = np.load(args.labels)
-        evals = []
+        eval_x = eval_y = None
         if args.eval_data:
-            dtest = xgb.DMatrix(np.ascontiguousarray(np.load(args.eval_data), dtype=np.float32),
-                                label=np.load(args.eval_labels), missing=np.nan, nthread=args.nthread or -1)
-            evals = [(dtest, "test")]
+            eval_x = np.ascontiguousarray(np.load(args.eval_data), dtype=np.float32)
+            eval_y = np.load(args.eval_labels)
+        # Timed from here: the rows are in memory, as Invoke-Retrain's are once the table is read and split.
         start = time.perf_counter()
         dtrain = xgb.DMatrix(x, label=y, missing=np.nan, nthread=args.nthread or -1)
+        evals = []
+        if eval_x is not None:
+            evals = [(xgb.DMatrix(eval_x, label=eval_y, missing=np.nan, nthread=args.nthread or -1), "test")]
         dmatrix_seconds = time.perf_counter() - start
         booster = xgb.train(params, dtrain, num_boost_round=args.rounds, evals=evals, verbose_eval=False)
         train_seconds = time.perf_counter() - start
-        del dtrain
+        del dtrain, evals
+
+    result = {
+        "binding": "python",
+        "xgboost_version": xgb.__version__,
+        "rows": int(x.shape[0]),
+        "columns": int(x.shape[1]),
+        "rounds": args.rounds,
+        "nthread": args.nthread,
+        "params": params,
+        "dmatrix_seconds": round(dmatrix_seconds, 4),
+        "train_seconds": round(train_seconds, 4),
+        "peak_rss_growth_kb": peak_rss_kb() - peak_before_kb,
+    }
+    if args.train_only:
+        if args.save_model:
+            booster.save_model(args.save_model)
+        print(json.dumps(result))
+        return
 
     rows = np.ascontiguousarray(np.load(args.predict_data or args.data), dtype=np.float32)
     names = booster.feature_names  # a model trained by MlopsPS carries its feature names
@@ -117,23 +151,15 @@ def main() -> None:
     if args.save_predictions:
         np.save(args.save_predictions, predictions.astype(np.float32))
 
-    print(json.dumps({
-        "binding": "python",
-        "xgboost_version": xgb.__version__,
-        "rows": int(x.shape[0]),
-        "columns": int(x.shape[1]),
+    result.update({
         "predict_rows": int(rows.shape[0]),
-        "rounds": args.rounds,
-        "nthread": args.nthread,
-        "params": params,
-        "dmatrix_seconds": round(dmatrix_seconds, 4),
-        "train_seconds": round(train_seconds, 4),
         "predict_seconds": round(predict_seconds, 4),
         "inplace_predict_seconds": round(inplace_predict_seconds, 4),
         "single_row_predict_us": round(single_row_predict_us, 2),
         "prediction_mean": float(np.mean(predictions)),
         "max_abs_inplace_vs_dmatrix": float(np.max(np.abs(inplace - predictions))),
-    }))
+    })
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

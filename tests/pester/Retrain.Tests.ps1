@@ -26,6 +26,12 @@ Describe 'Invoke-Retrain on the pipeline' {
         $run.Store | Should -Be $store
     }
 
+    It 'says where the retrain''s time went, on the run it returns' {
+        $run.Timings.Total | Should -BeGreaterThan ([timespan]::Zero)
+        $run.Timings.Rounds | Should -BeGreaterThan ([timespan]::Zero)
+        $run.Timings.Other | Should -BeGreaterOrEqual ([timespan]::Zero) -Because 'the phases do not overlap'
+    }
+
     It 'finds the run by filter, newest first, and as the latest of its experiment' {
         $second = Invoke-Retrain telco -Hyperparameters @{ n_estimators = 5; max_depth = 3 } -RunName second -Store $store
         (Get-ExperimentRun -Experiment xgb-telco -Store $store).RunName | Should -Be @('second', 'piped')

@@ -11,6 +11,8 @@ namespace MlopsPS.Core.Models;
 /// </summary>
 public static class ModelArtifactLayout
 {
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
     /// <summary>The model folder inside a run's artifacts.</summary>
     public const string ModelDirectoryName = "model";
 
@@ -62,7 +64,7 @@ public static class ModelArtifactLayout
             },
         };
         Directory.CreateDirectory(modelDirectory);
-        File.WriteAllText(Path.Combine(modelDirectory, MetadataFileName), document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(modelDirectory, MetadataFileName), document.ToJsonString(s_indented));
     }
 
     /// <summary>Reads the MLmodel file of a model folder; a missing or incomplete file is an InvalidData error.</summary>

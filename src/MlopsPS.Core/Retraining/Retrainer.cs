@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MlopsPS.Core.Models;
@@ -25,6 +26,9 @@ public sealed class Retrainer
     /// <summary>The artifact that holds the features' gain importance.</summary>
     public const string FeatureImportanceFile = "feature_importance.json";
 
+    // One instance, so System.Text.Json builds its serialization metadata once per process, not once per retrain.
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
     private readonly MlopsStore _store;
 
     /// <summary>Retrains from the tables of <paramref name="store"/> and records runs there.</summary>
@@ -33,9 +37,10 @@ public sealed class Retrainer
         _store = store;
     }
 
-    /// <summary>Runs the retrain and returns the finished run.</summary>
-    public Run Retrain(RetrainRequest request, IProgress<RetrainProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>Runs the retrain and returns the finished run, with where its time went.</summary>
+    public RetrainResult Retrain(RetrainRequest request, IProgress<RetrainProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        var clock = new PhaseClock();
         var catalog = new TableCatalog(_store);
         var table = catalog.GetTable(request.Table);
         var (spec, parentId) = PlanScan(catalog, request);
@@ -49,36 +54,70 @@ public sealed class Retrainer
         progress?.Report(new RetrainProgress(RetrainStage.Reading));
         var scan = catalog.Scan(request.Table, spec);
         TrainingDataReader.CheckColumns(scan.Schema, label, features, request.Encoding);
-        var data = TrainingDataReader.Read(scan, label, features, cancellationToken);
-        var split = StratifiedSplit.Create(data.Labels, request.TestFraction, (ulong)request.Seed);
-        var (trainX, trainY) = split.SelectTrain(data.Features, data.Labels);
-        var (testX, testY) = split.SelectTest(data.Features, data.Labels);
+        var plan = clock.Lap();
+
+        var labels = TrainingDataReader.ReadLabels(scan, label, cancellationToken);
+        var scanTime = clock.Lap();
+
+        var split = StratifiedSplit.Create(labels, request.TestFraction, (ulong)request.Seed);
+        var (trainY, testY) = split.SplitLabels(labels);
         if (!HasBothClasses(testY) || !HasBothClasses(trainY))
         {
             throw new TrainingDataException(
                 TrainingDataException.Ids.SingleClassLabel,
-                $"Too few rows of the rarer class in '{label}' to put both classes in the train and test splits ({data.Labels.Length} rows); select more rows.");
+                $"Too few rows of the rarer class in '{label}' to put both classes in the train and test splits ({labels.Length} rows); select more rows.");
         }
 
+        var splitTime = clock.Lap();
+
+        // Each side's rows go straight from the files into their own matrix.
+        var data = TrainingDataReader.ReadFeatures(scan, features, split, labels, cancellationToken);
+        var (trainX, testX) = (data.Train, data.Test);
+        scanTime += clock.Lap();
+
+        // The run's records go to the catalog in two transactions: params and tags as it starts, metrics as it ends.
         var tracking = new TrackingStore(_store);
-        var run = tracking.StartRun(request.ExperimentName, request.RunName, request.Tags);
+        var run = tracking.StartRun(
+            request.ExperimentName,
+            request.RunName,
+            (request.Tags ?? new Dictionary<string, string>()).Concat(LineageTags(scan, parentId, labels.Length)),
+            Params(request, trainer, label, trainX.ColumnNames, trainX.Rows, testX.Rows, scan));
+        var records = clock.Lap();
         try
         {
-            tracking.LogParams(run.RunId, Params(request, trainer, label, data, trainX.Rows, testX.Rows, scan));
-            tracking.SetTags(run.RunId, LineageTags(scan, parentId, data.Labels.Length));
-
             var trainingProgress = progress is null ? null : new RoundProgress(progress);
-            using var model = trainer.Train(trainX, trainY, testX, testY, trainingProgress, cancellationToken);
+            // The booster that trained is the one saved: loading it again from its JSON would give the same file.
+            using var model = trainer.Fit(trainX, trainY, testX, testY, trainingProgress, cancellationToken);
+            clock.Lap();
 
             progress?.Report(new RetrainProgress(RetrainStage.Evaluating));
-            var metrics = BinaryClassificationMetrics.Compute(testY, model.EvalPredictions ?? model.PredictProbabilities(testX));
-            var evalKey = "eval_" + (model.EvalMetric ?? "logloss");
-            tracking.LogMetrics(run.RunId, metrics.ToDictionary().Select(m => (m.Key, m.Value, 0L))
-                .Concat(model.EvalHistory.Select(p => (evalKey, p.Value, (long)p.Step))));
+            var metrics = BinaryClassificationMetrics.Compute(testY, model.EvalPredictions);
+            var metricsTime = clock.Lap();
 
             progress?.Report(new RetrainProgress(RetrainStage.Saving));
             SaveArtifacts(run, model, data.Signature, label);
-            return tracking.EndRun(run.RunId, RunStatus.Finished);
+            var saveTime = clock.Lap();
+
+            var evalKey = "eval_" + (model.EvalMetric ?? "logloss");
+            var finished = tracking.EndRun(
+                run.RunId,
+                RunStatus.Finished,
+                metrics: metrics.ToDictionary().Select(m => (m.Key, m.Value, 0L))
+                    .Concat(model.EvalHistory.Select(p => (evalKey, p.Value, (long)p.Step))));
+            records += clock.Lap();
+            return new RetrainResult(finished, new RetrainTimings
+            {
+                Plan = plan,
+                Scan = scanTime,
+                Split = splitTime,
+                DMatrix = model.DMatrixTime,
+                Rounds = model.RoundsTime,
+                Metrics = metricsTime,
+                ModelSave = saveTime,
+                RunRecords = records,
+                Total = clock.Total,
+                GcPause = clock.GcPause,
+            });
         }
         catch (Exception e)
         {
@@ -144,7 +183,7 @@ public sealed class Retrainer
     }
 
     private static IEnumerable<KeyValuePair<string, string>> Params(
-        RetrainRequest request, XGBoostTrainer trainer, string label, TrainingDataReader.TrainingData data, int trainRows, int testRows, TableScan scan)
+        RetrainRequest request, XGBoostTrainer trainer, string label, IReadOnlyList<string> features, int trainRows, int testRows, TableScan scan)
     {
         foreach (var parameter in trainer.Parameters)
         {
@@ -158,7 +197,7 @@ public sealed class Retrainer
         }
 
         yield return Param("label", label);
-        yield return Param("features", string.Join(",", data.Features.ColumnNames));
+        yield return Param("features", string.Join(",", features));
         yield return Param("categorical_encoding", request.Encoding);
         yield return Param("test_fraction", request.TestFraction);
         yield return Param("split_seed", request.Seed);
@@ -182,11 +221,11 @@ public sealed class Retrainer
         yield return Param("iceberg_table", scan.Table);
     }
 
-    private void SaveArtifacts(Run run, TrainedModel model, IReadOnlyList<ModelInput> signature, string label)
+    private static void SaveArtifacts(Run run, FittedBooster model, IReadOnlyList<ModelInput> signature, string label)
     {
         var modelDirectory = ModelArtifactLayout.ModelDirectory(run.ArtifactUri);
         Directory.CreateDirectory(modelDirectory);
-        model.SaveJson(Path.Combine(modelDirectory, ModelArtifactLayout.ModelFileName));
+        File.WriteAllBytes(Path.Combine(modelDirectory, ModelArtifactLayout.ModelFileName), model.ToJson());
         ModelArtifactLayout.WriteMetadata(modelDirectory, new ModelMetadata(
             "xgboost", XGBoostLibrary.Version, ModelArtifactLayout.ModelFileName, signature, label, ["0", "1"],
             BinaryClassificationMetrics.Threshold, run.RunId, DateTime.UtcNow));
@@ -194,13 +233,36 @@ public sealed class Retrainer
         var importance = model.FeatureImportanceGain().OrderByDescending(p => p.Value).ToDictionary(p => p.Key, p => p.Value);
         File.WriteAllText(
             Path.Combine(run.ArtifactUri, FeatureImportanceFile),
-            JsonSerializer.Serialize(new { importance_type = "gain", features = importance }, new JsonSerializerOptions { WriteIndented = true }));
+            JsonSerializer.Serialize(new { importance_type = "gain", features = importance }, s_indented));
     }
 
     private static bool HasBothClasses(float[] labels) => labels.Contains(0f) && labels.Contains(1f);
 
     private static KeyValuePair<string, string> Param(string key, object value) =>
         new(key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty);
+
+    /// <summary>Measures consecutive phases: each <see cref="Lap"/> is the time since the one before.</summary>
+    private sealed class PhaseClock
+    {
+        private readonly long _started = Stopwatch.GetTimestamp();
+        private readonly TimeSpan _gcPauseAtStart = GC.GetTotalPauseDuration();
+        private long _last;
+
+        public PhaseClock() => _last = _started;
+
+        public TimeSpan Total => Stopwatch.GetElapsedTime(_started);
+
+        /// <summary>The process's garbage collection pauses since the clock started.</summary>
+        public TimeSpan GcPause => GC.GetTotalPauseDuration() - _gcPauseAtStart;
+
+        public TimeSpan Lap()
+        {
+            var now = Stopwatch.GetTimestamp();
+            var lap = Stopwatch.GetElapsedTime(_last, now);
+            _last = now;
+            return lap;
+        }
+    }
 
     /// <summary>Forwards the trainer's per-round reports as retrain progress.</summary>
     private sealed class RoundProgress(IProgress<RetrainProgress> target) : IProgress<TrainingProgress>

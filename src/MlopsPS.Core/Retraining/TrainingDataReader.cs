@@ -2,6 +2,7 @@ using System.Globalization;
 using MlopsPS.Core.Models;
 using MlopsPS.Core.Tables;
 using MlopsPS.Core.Training;
+using System.Runtime.CompilerServices;
 
 namespace MlopsPS.Core.Retraining;
 
@@ -12,8 +13,8 @@ namespace MlopsPS.Core.Retraining;
 /// </summary>
 internal static class TrainingDataReader
 {
-    /// <summary>The rows, with the signature (the feature columns the model will expect, in order).</summary>
-    public sealed record TrainingData(FeatureMatrix Features, float[] Labels, IReadOnlyList<ModelInput> Signature);
+    /// <summary>The features of the training and test rows, with the signature (the feature columns the model will expect, in order).</summary>
+    public sealed record SplitFeatures(FeatureMatrix Train, FeatureMatrix Test, IReadOnlyList<ModelInput> Signature);
 
     /// <summary>Checks the columns before anything is read; returns the features to use.</summary>
     public static IReadOnlyList<string> CheckColumns(TableSchema schema, string label, IReadOnlyList<string> features, CategoricalEncoding encoding)
@@ -62,8 +63,8 @@ internal static class TrainingDataReader
         return features;
     }
 
-    /// <summary>Reads the label and features of <paramref name="scan"/>; the columns must have passed <see cref="CheckColumns"/>.</summary>
-    public static TrainingData Read(TableScan scan, string label, IReadOnlyList<string> features, CancellationToken cancellationToken)
+    /// <summary>Reads the label column of <paramref name="scan"/>, refusing an empty scan and labels other than 0/1 of both classes.</summary>
+    public static float[] ReadLabels(TableScan scan, string label, CancellationToken cancellationToken)
     {
         if (scan.RecordCount == 0)
         {
@@ -73,23 +74,37 @@ internal static class TrainingDataReader
                 (scan.StartSnapshot is null ? ")" : $", after {scan.StartSnapshot.SnapshotId})") + ": there is nothing to train on.");
         }
 
-        var labels = scan.ReadFloatMatrix([label], cancellationToken).Values.ToArray();
+        // A one-column matrix's array is the column itself.
+        var labels = scan.ReadFloatMatrix([label], cancellationToken).Array;
         CheckLabels(label, labels);
+        return labels;
+    }
 
+    /// <summary>
+    /// Reads the features of <paramref name="scan"/> into the two sides of <paramref name="split"/>; the columns must
+    /// have passed <see cref="CheckColumns"/>. Numeric features go straight into each side's matrix, so the whole
+    /// matrix is never built and copied; one-hot features need every row's categories first, so they are.
+    /// </summary>
+    public static SplitFeatures ReadFeatures(
+        TableScan scan, IReadOnlyList<string> features, StratifiedSplit split, float[] labels, CancellationToken cancellationToken)
+    {
         var numeric = features.Where(f => scan.Schema.Find(f)!.IsNumeric).ToArray();
         var categorical = features.Where(f => !scan.Schema.Find(f)!.IsNumeric).ToArray();
-        var numericMatrix = numeric.Length > 0 ? scan.ReadFloatMatrix(numeric, cancellationToken) : null;
         if (categorical.Length == 0)
         {
-            return new TrainingData(
-                numericMatrix!,
-                labels,
+            var sides = scan.ReadFloatMatrices(numeric, split.RowSides, 2, cancellationToken);
+            return new SplitFeatures(
+                sides[StratifiedSplit.TrainSide],
+                sides[StratifiedSplit.TestSide],
                 numeric.Select(f => new ModelInput(f, SignatureType(scan.Schema.Find(f)!))).ToArray());
         }
 
-        return OneHot(scan, labels, numeric, numericMatrix, categorical, cancellationToken);
+        var numericMatrix = numeric.Length > 0 ? scan.ReadFloatMatrix(numeric, cancellationToken) : null;
+        var (all, signature) = OneHot(scan, labels.Length, numeric, numericMatrix, categorical, cancellationToken);
+        return new SplitFeatures(split.SelectTrain(all, labels).Features, split.SelectTest(all, labels).Features, signature);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckLabels(string label, float[] labels)
     {
         var ones = 0L;
@@ -118,11 +133,11 @@ internal static class TrainingDataReader
         }
     }
 
-    private static TrainingData OneHot(
-        TableScan scan, float[] labels, string[] numeric, FeatureMatrix? numericMatrix, string[] categorical, CancellationToken cancellationToken)
+    private static (FeatureMatrix Features, IReadOnlyList<ModelInput> Signature) OneHot(
+        TableScan scan, int rows, string[] numeric, FeatureMatrix? numericMatrix, string[] categorical, CancellationToken cancellationToken)
     {
         // One pass collects each categorical column's values (as strings) for the selected rows.
-        var values = categorical.ToDictionary(c => c, _ => new List<string?>(labels.Length), StringComparer.Ordinal);
+        var values = categorical.ToDictionary(c => c, _ => new List<string?>(rows), StringComparer.Ordinal);
         foreach (var batch in scan.ReadBatches(cancellationToken))
         {
             foreach (var column in categorical)
@@ -136,7 +151,6 @@ internal static class TrainingDataReader
             c => values[c].Where(v => v is not null).Select(v => v!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
             StringComparer.Ordinal);
         var names = numeric.Concat(categorical.SelectMany(c => categories[c].Select(v => $"{c}={v}"))).ToArray();
-        var rows = labels.Length;
         var width = names.Length;
         var matrix = new float[rows * width];
         for (var row = 0; row < rows; row++)
@@ -164,7 +178,7 @@ internal static class TrainingDataReader
         var signature = numeric.Select(f => new ModelInput(f, SignatureType(scan.Schema.Find(f)!)))
             .Concat(names.Skip(numeric.Length).Select(n => new ModelInput(n, "double")))
             .ToArray();
-        return new TrainingData(new FeatureMatrix(matrix, rows, names), labels, signature);
+        return (new FeatureMatrix(matrix, rows, names), signature);
     }
 
     /// <summary>The column's type in MLflow's signature vocabulary.</summary>

@@ -90,23 +90,21 @@ internal sealed class DataFileReader : IDisposable
         });
 
     /// <summary>
-    /// Reads row group <paramref name="index"/> into <paramref name="matrix"/> from row
-    /// <paramref name="firstRow"/>, reusing <paramref name="buffers"/> (one per column, grown as needed).
-    /// Returns the number of rows read.
+    /// Reads row group <paramref name="index"/> into <paramref name="targets"/>, reusing <paramref name="buffers"/>
+    /// (one per column, grown as needed). Returns the number of rows read.
     /// </summary>
-    public int ReadIntoMatrix(int index, float[] matrix, long firstRow, Array?[] buffers, CancellationToken ct)
+    public int ReadIntoMatrix(int index, MatrixTargets targets, Array?[] buffers, CancellationToken ct)
     {
-        var width = _fields.Length;
         return SyncOverAsync.Run(async () =>
         {
             using var rowGroup = _reader.OpenRowGroupReader(index);
             var rows = checked((int)rowGroup.RowCount);
-            if ((firstRow + rows) * width > matrix.Length)
+            if (!targets.Fits(rows))
             {
                 throw new InvalidDataException("The file holds more rows than the catalog records.");
             }
 
-            for (var i = 0; i < width; i++)
+            for (var i = 0; i < _fields.Length; i++)
             {
                 // Read in the file's own type: the scatter converts any numeric type to float.
                 if (buffers[i] is not { } buffer || buffer.Length < rows || buffer.GetType().GetElementType() != _stored[i].ClrType)
@@ -115,9 +113,10 @@ internal sealed class DataFileReader : IDisposable
                 }
 
                 await ParquetColumns.ReadAsync(rowGroup, _fields[i], _stored[i], buffer, 0, rows, ct).ConfigureAwait(false);
-                FloatScatter.Scatter(buffer, rows, matrix, checked((int)(firstRow * width)) + i, width);
+                targets.Scatter(buffer, rows, i);
             }
 
+            targets.EndGroup(rows);
             return rows;
         });
     }

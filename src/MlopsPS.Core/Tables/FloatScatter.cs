@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MlopsPS.Core.Tables;
 
@@ -39,6 +40,7 @@ internal static class FloatScatter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dense<T>(T[] source, int count, float[] destination, int start, int stride)
         where T : struct, INumberBase<T>
     {
@@ -48,6 +50,7 @@ internal static class FloatScatter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Sparse<T>(T?[] source, int count, float[] destination, int start, int stride)
         where T : struct, INumberBase<T>
     {

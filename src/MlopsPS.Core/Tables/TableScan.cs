@@ -57,6 +57,38 @@ public sealed class TableScan
     /// </summary>
     public FeatureMatrix ReadFloatMatrix(IReadOnlyList<string> columns, CancellationToken cancellationToken = default)
     {
+        var projected = ProjectNumeric(columns);
+        var targets = new MatrixTargets(RecordCount, projected.Columns.Count);
+        Fill(projected, targets, cancellationToken);
+        return new FeatureMatrix(targets.Matrices[0], (int)RecordCount, projected.ColumnNames.ToArray());
+    }
+
+    /// <summary>
+    /// Reads numeric and boolean <paramref name="columns"/> into several row-major float32 matrices in one pass, as
+    /// <see cref="ReadFloatMatrix"/> does into one: row r of the scan goes to matrix <c>partOfRow[r]</c> (0 to
+    /// <paramref name="parts"/> - 1), after the rows before it. This is the split of a matrix by index lists
+    /// (<see cref="FeatureMatrix.SelectRows"/> with ascending rows) without the whole matrix ever being built.
+    /// </summary>
+    /// <param name="partOfRow">One part number per row of the scan (<see cref="RecordCount"/> of them).</param>
+    public IReadOnlyList<FeatureMatrix> ReadFloatMatrices(
+        IReadOnlyList<string> columns, byte[] partOfRow, int parts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(partOfRow);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
+        if (partOfRow.Length != RecordCount)
+        {
+            throw new InvalidTableArgumentException(nameof(partOfRow), $"{partOfRow.Length} part numbers for a scan of {RecordCount} rows.");
+        }
+
+        var projected = ProjectNumeric(columns);
+        var targets = new MatrixTargets(partOfRow, parts, projected.Columns.Count);
+        Fill(projected, targets, cancellationToken);
+        var names = projected.ColumnNames.ToArray();
+        return targets.Matrices.Select(values => new FeatureMatrix(values, values.Length / names.Length, names)).ToArray();
+    }
+
+    private TableSchema ProjectNumeric(IReadOnlyList<string> columns)
+    {
         if (columns.Count == 0)
         {
             throw new InvalidTableArgumentException(nameof(columns), "Name at least one column to read into a matrix.");
@@ -69,14 +101,17 @@ public sealed class TableScan
             throw new NonNumericColumnException(nonNumeric);
         }
 
-        var length = RecordCount * projected.Columns.Count;
-        if (length > Array.MaxLength)
+        if (RecordCount * projected.Columns.Count > Array.MaxLength)
         {
             throw new InvalidTableArgumentException(
                 nameof(columns), $"{RecordCount} rows x {projected.Columns.Count} columns is too large for one matrix; read fewer rows or columns.");
         }
 
-        var values = new float[length];
+        return projected;
+    }
+
+    private void Fill(TableSchema projected, MatrixTargets targets, CancellationToken cancellationToken)
+    {
         var buffers = new Array?[projected.Columns.Count];
         long row = 0;
         foreach (var file in Files)
@@ -88,7 +123,7 @@ public sealed class TableScan
                 for (var group = 0; group < reader.RowGroupCount; group++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    row += reader.ReadIntoMatrix(group, values, row, buffers, cancellationToken);
+                    row += reader.ReadIntoMatrix(group, targets, buffers, cancellationToken);
                 }
             }
             catch (InvalidDataException e)
@@ -102,7 +137,5 @@ public sealed class TableScan
                     file.Path, new InvalidDataException($"The file holds {row - fileStart} rows; the catalog records {file.RecordCount}."));
             }
         }
-
-        return new FeatureMatrix(values, (int)RecordCount, projected.ColumnNames.ToArray());
     }
 }

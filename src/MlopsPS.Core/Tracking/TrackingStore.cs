@@ -81,8 +81,15 @@ public sealed class TrackingStore
         return names;
     }
 
-    /// <summary>Starts a RUNNING run in the experiment (created if needed), owned by this process.</summary>
-    public Run StartRun(string experimentName, string? runName = null, IEnumerable<KeyValuePair<string, string>>? tags = null)
+    /// <summary>
+    /// Starts a RUNNING run in the experiment (created if needed), owned by this process, with its first tags and
+    /// params in the same transaction.
+    /// </summary>
+    public Run StartRun(
+        string experimentName,
+        string? runName = null,
+        IEnumerable<KeyValuePair<string, string>>? tags = null,
+        IEnumerable<KeyValuePair<string, string>>? parameters = null)
     {
         var experiment = GetOrCreateExperiment(experimentName);
         var runId = Guid.NewGuid().ToString("N");
@@ -119,6 +126,7 @@ public sealed class TrackingStore
             ["mlflow.user"] = userId,
         };
         UpsertTags(connection, runId, systemTags.Concat(tags ?? []));
+        InsertParams(connection, runId, parameters ?? []);
         Touch(connection, experiment.ExperimentId);
         transaction.Commit();
         return GetRun(runId);
@@ -130,31 +138,7 @@ public sealed class TrackingStore
         using var connection = _store.OpenConnection();
         using var transaction = connection.BeginTransaction(deferred: false);
         RequireActive(connection, runId);
-        foreach (var (key, value) in parameters)
-        {
-            ValidateName(key, "param");
-            using var existing = connection.CreateCommand();
-            existing.CommandText = "SELECT value FROM params WHERE run_id = $run AND key = $key;";
-            existing.Parameters.AddWithValue("$run", runId);
-            existing.Parameters.AddWithValue("$key", key);
-            if (existing.ExecuteScalar() is string old)
-            {
-                if (!string.Equals(old, value, StringComparison.Ordinal))
-                {
-                    throw new ParamChangedException(runId, key, old, value);
-                }
-
-                continue;
-            }
-
-            using var insert = connection.CreateCommand();
-            insert.CommandText = "INSERT INTO params (run_id, key, value) VALUES ($run, $key, $value);";
-            insert.Parameters.AddWithValue("$run", runId);
-            insert.Parameters.AddWithValue("$key", key);
-            insert.Parameters.AddWithValue("$value", value);
-            insert.ExecuteNonQuery();
-        }
-
+        InsertParams(connection, runId, parameters);
         transaction.Commit();
     }
 
@@ -164,31 +148,7 @@ public sealed class TrackingStore
         using var connection = _store.OpenConnection();
         using var transaction = connection.BeginTransaction(deferred: false);
         RequireActive(connection, runId);
-        var timestamp = UnixTime.NowMs();
-        using var insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT INTO metrics (run_id, key, value, timestamp, step) VALUES ($run, $key, $value, $ts, $step);
-            INSERT INTO latest_metrics (run_id, key, value, timestamp, step) VALUES ($run, $key, $value, $ts, $step)
-            ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, step = excluded.step
-            WHERE excluded.step > latest_metrics.step
-               OR (excluded.step = latest_metrics.step AND excluded.timestamp >= latest_metrics.timestamp);
-            """;
-        var run = insert.Parameters.Add("$run", SqliteType.Text);
-        var key = insert.Parameters.Add("$key", SqliteType.Text);
-        var value = insert.Parameters.Add("$value", SqliteType.Real);
-        var ts = insert.Parameters.Add("$ts", SqliteType.Integer);
-        var step = insert.Parameters.Add("$step", SqliteType.Integer);
-        run.Value = runId;
-        ts.Value = timestamp;
-        foreach (var metric in metrics)
-        {
-            ValidateName(metric.Key, "metric");
-            key.Value = metric.Key;
-            value.Value = metric.Value;
-            step.Value = metric.Step;
-            insert.ExecuteNonQuery();
-        }
-
+        InsertMetrics(connection, runId, metrics);
         transaction.Commit();
     }
 
@@ -202,8 +162,11 @@ public sealed class TrackingStore
         transaction.Commit();
     }
 
-    /// <summary>Ends a RUNNING run with a final status; a failure records its error message.</summary>
-    public Run EndRun(string runId, RunStatus status, string? errorMessage = null)
+    /// <summary>
+    /// Ends a RUNNING run with a final status; a failure records its error message. <paramref name="metrics"/>, if
+    /// any, are logged (as <see cref="LogMetrics"/> does) in the same transaction.
+    /// </summary>
+    public Run EndRun(string runId, RunStatus status, string? errorMessage = null, IEnumerable<(string Key, double Value, long Step)>? metrics = null)
     {
         if (status is RunStatus.Running or RunStatus.Scheduled)
         {
@@ -214,6 +177,7 @@ public sealed class TrackingStore
         {
             using var transaction = connection.BeginTransaction(deferred: false);
             RequireActive(connection, runId);
+            InsertMetrics(connection, runId, metrics ?? []);
             using var update = connection.CreateCommand();
             update.CommandText = "UPDATE runs SET status = $status, end_time = $end, error_message = $error WHERE run_id = $run;";
             update.Parameters.AddWithValue("$status", ToText(status));
@@ -403,6 +367,64 @@ public sealed class TrackingStore
             update.Parameters.AddWithValue("$error", $"The process that ran it (pid {owner.ProcessId} on {owner.Host}) ended before the run finished.");
             update.Parameters.AddWithValue("$run", runId);
             update.ExecuteNonQuery();
+        }
+    }
+
+    // Params are write-once: the same value again is fine, a different one is an error.
+    private static void InsertParams(SqliteConnection connection, string runId, IEnumerable<KeyValuePair<string, string>> parameters)
+    {
+        using var existing = connection.CreateCommand();
+        existing.CommandText = "SELECT value FROM params WHERE run_id = $run AND key = $key;";
+        existing.Parameters.AddWithValue("$run", runId);
+        var existingKey = existing.Parameters.Add("$key", SqliteType.Text);
+        using var insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO params (run_id, key, value) VALUES ($run, $key, $value);";
+        insert.Parameters.AddWithValue("$run", runId);
+        var key = insert.Parameters.Add("$key", SqliteType.Text);
+        var value = insert.Parameters.Add("$value", SqliteType.Text);
+        foreach (var parameter in parameters)
+        {
+            ValidateName(parameter.Key, "param");
+            existingKey.Value = parameter.Key;
+            if (existing.ExecuteScalar() is string old)
+            {
+                if (!string.Equals(old, parameter.Value, StringComparison.Ordinal))
+                {
+                    throw new ParamChangedException(runId, parameter.Key, old, parameter.Value);
+                }
+
+                continue;
+            }
+
+            key.Value = parameter.Key;
+            value.Value = parameter.Value;
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    // Appends metric values stamped now, keeping the latest per key up to date.
+    private static void InsertMetrics(SqliteConnection connection, string runId, IEnumerable<(string Key, double Value, long Step)> metrics)
+    {
+        using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO metrics (run_id, key, value, timestamp, step) VALUES ($run, $key, $value, $ts, $step);
+            INSERT INTO latest_metrics (run_id, key, value, timestamp, step) VALUES ($run, $key, $value, $ts, $step)
+            ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, step = excluded.step
+            WHERE excluded.step > latest_metrics.step
+               OR (excluded.step = latest_metrics.step AND excluded.timestamp >= latest_metrics.timestamp);
+            """;
+        insert.Parameters.AddWithValue("$run", runId);
+        insert.Parameters.AddWithValue("$ts", UnixTime.NowMs());
+        var key = insert.Parameters.Add("$key", SqliteType.Text);
+        var value = insert.Parameters.Add("$value", SqliteType.Real);
+        var step = insert.Parameters.Add("$step", SqliteType.Integer);
+        foreach (var metric in metrics)
+        {
+            ValidateName(metric.Key, "metric");
+            key.Value = metric.Key;
+            value.Value = metric.Value;
+            step.Value = metric.Step;
+            insert.ExecuteNonQuery();
         }
     }
 

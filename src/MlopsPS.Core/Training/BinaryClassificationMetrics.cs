@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace MlopsPS.Core.Training;
 
@@ -28,6 +29,7 @@ public sealed record BinaryClassificationMetrics(
 
     /// <summary>All metrics at once.</summary>
     /// <exception cref="ArgumentException">Empty input, lengths differ, a label other than 0/1, or a probability outside [0, 1].</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static BinaryClassificationMetrics Compute(ReadOnlySpan<float> labels, ReadOnlySpan<float> probabilities)
     {
         Validate(labels, probabilities);
@@ -87,39 +89,38 @@ public sealed record BinaryClassificationMetrics(
         ["logloss"] = LogLoss,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double RocAucCore(ReadOnlySpan<float> labels, ReadOnlySpan<float> probabilities)
     {
+        // One key per row: the probability's bits, which order like the values for floats in [0, 1] (with -0 as +0),
+        // above the label's bit. Sorting the keys alone orders the rows by score with ties side by side and carries
+        // each row's label along, with no index array to sort beside them.
         var n = labels.Length;
-        var order = new int[n];
-        var scores = probabilities.ToArray();
+        var keys = new uint[n];
         for (var i = 0; i < n; i++)
         {
-            order[i] = i;
+            var bits = probabilities[i] == 0f ? 0u : BitConverter.SingleToUInt32Bits(probabilities[i]);
+            keys[i] = (bits << 1) | (labels[i] == 1f ? 1u : 0u);
         }
 
-        Array.Sort(scores, order);
+        Array.Sort(keys);
 
         // Sum of the (1-based, tie-averaged) ranks of the positives.
         double positiveRankSum = 0;
         long positives = 0;
         for (var start = 0; start < n;)
         {
-            var end = start + 1;
-            while (end < n && scores[end] == scores[start])
+            var score = keys[start] >> 1;
+            var end = start;
+            long tiedPositives = 0;
+            while (end < n && keys[end] >> 1 == score)
             {
+                tiedPositives += keys[end] & 1u;
                 end++;
             }
 
-            var averageRank = (start + 1 + end) / 2.0;
-            for (var k = start; k < end; k++)
-            {
-                if (labels[order[k]] == 1f)
-                {
-                    positiveRankSum += averageRank;
-                    positives++;
-                }
-            }
-
+            positiveRankSum += tiedPositives * ((start + 1 + end) / 2.0);
+            positives += tiedPositives;
             start = end;
         }
 
@@ -132,6 +133,7 @@ public sealed record BinaryClassificationMetrics(
         return (positiveRankSum - (positives * (positives + 1) / 2.0)) / ((double)positives * negatives);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double LogLossCore(ReadOnlySpan<float> labels, ReadOnlySpan<float> probabilities)
     {
         double sum = 0;
@@ -144,6 +146,7 @@ public sealed record BinaryClassificationMetrics(
         return sum / labels.Length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Validate(ReadOnlySpan<float> labels, ReadOnlySpan<float> probabilities)
     {
         if (labels.IsEmpty)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace MlopsPS.Core.Training;
 
@@ -17,11 +18,18 @@ public sealed class StratifiedSplit
     /// <summary>The lab's test share.</summary>
     public const double DefaultTestFraction = 0.3;
 
+    /// <summary>The side of each row: <see cref="TrainSide"/> or <see cref="TestSide"/>.</summary>
+    internal const byte TrainSide = 0;
+
+    /// <inheritdoc cref="TrainSide"/>
+    internal const byte TestSide = 1;
+
     private readonly int[] _trainRows;
     private readonly int[] _testRows;
 
-    private StratifiedSplit(int[] trainRows, int[] testRows)
+    private StratifiedSplit(byte[] sides, int[] trainRows, int[] testRows)
     {
+        RowSides = sides;
         _trainRows = trainRows;
         _testRows = testRows;
     }
@@ -32,9 +40,16 @@ public sealed class StratifiedSplit
     /// <summary>Row indices of the test side, ascending.</summary>
     public IReadOnlyList<int> TestRows => Array.AsReadOnly(_testRows);
 
+    /// <summary>
+    /// The side of every row (<see cref="TrainSide"/> or <see cref="TestSide"/>), as a scan takes it to read each
+    /// side straight into its own matrix (<see cref="Tables.TableScan.ReadFloatMatrices"/>). Not to be changed.
+    /// </summary>
+    internal byte[] RowSides { get; }
+
     /// <summary>Splits the rows of <paramref name="labels"/> (0/1 values).</summary>
     /// <exception cref="ArgumentException">A label other than 0 or 1.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="testFraction"/> not strictly between 0 and 1.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static StratifiedSplit Create(ReadOnlySpan<float> labels, double testFraction = DefaultTestFraction, ulong seed = 0)
     {
         if (!(testFraction > 0 && testFraction < 1))
@@ -42,28 +57,53 @@ public sealed class StratifiedSplit
             throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "The test fraction must be between 0 and 1.");
         }
 
-        var negatives = new List<int>();
-        var positives = new List<int>();
+        var positiveCount = 0;
         for (var i = 0; i < labels.Length; i++)
         {
             switch (labels[i])
             {
-                case 0f: negatives.Add(i); break;
-                case 1f: positives.Add(i); break;
+                case 0f: break;
+                case 1f: positiveCount++; break;
                 default:
                     throw new ArgumentException(
                         string.Create(CultureInfo.InvariantCulture, $"Label {labels[i]} at row {i} is not 0 or 1."), nameof(labels));
             }
         }
 
-        var train = new List<int>(labels.Length);
-        var test = new List<int>(labels.Length);
+        var negatives = new int[labels.Length - positiveCount];
+        var positives = new int[positiveCount];
+        for (int i = 0, n = 0, p = 0; i < labels.Length; i++)
+        {
+            if (labels[i] == 1f)
+            {
+                positives[p++] = i;
+            }
+            else
+            {
+                negatives[n++] = i;
+            }
+        }
+
         // Different streams per class, so adding rows of one class does not reshuffle the other.
-        Assign(negatives, testFraction, seed, train, test);
-        Assign(positives, testFraction, seed ^ 0x9E3779B97F4A7C15UL, train, test);
-        train.Sort();
-        test.Sort();
-        return new StratifiedSplit([.. train], [.. test]);
+        var sides = new byte[labels.Length];
+        var testCount = MarkTest(negatives, testFraction, seed, sides) + MarkTest(positives, testFraction, seed ^ 0x9E3779B97F4A7C15UL, sides);
+
+        // Each side's rows in ascending order, read off the marks (no sort needed).
+        var train = new int[labels.Length - testCount];
+        var test = new int[testCount];
+        for (int i = 0, r = 0, t = 0; i < sides.Length; i++)
+        {
+            if (sides[i] == TestSide)
+            {
+                test[t++] = i;
+            }
+            else
+            {
+                train[r++] = i;
+            }
+        }
+
+        return new StratifiedSplit(sides, train, test);
     }
 
     /// <summary>The training rows of <paramref name="features"/> and <paramref name="labels"/>.</summary>
@@ -74,7 +114,14 @@ public sealed class StratifiedSplit
     public (FeatureMatrix Features, float[] Labels) SelectTest(FeatureMatrix features, ReadOnlySpan<float> labels) =>
         Select(_testRows, features, labels);
 
-    private static (FeatureMatrix, float[]) Select(ReadOnlySpan<int> rows, FeatureMatrix features, ReadOnlySpan<float> labels)
+    /// <summary>The labels of the training rows and of the test rows, in row order.</summary>
+    public (float[] Train, float[] Test) SplitLabels(ReadOnlySpan<float> labels)
+    {
+        CheckLength(labels.Length);
+        return (SelectLabels(_trainRows, labels), SelectLabels(_testRows, labels));
+    }
+
+    private static (FeatureMatrix, float[]) Select(int[] rows, FeatureMatrix features, ReadOnlySpan<float> labels)
     {
         ArgumentNullException.ThrowIfNull(features);
         if (features.Rows != labels.Length)
@@ -82,28 +129,48 @@ public sealed class StratifiedSplit
             throw new ArgumentException($"{features.Rows} rows but {labels.Length} labels.", nameof(labels));
         }
 
+        return (features.SelectRows(rows), SelectLabels(rows, labels));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float[] SelectLabels(int[] rows, ReadOnlySpan<float> labels)
+    {
         var selected = new float[rows.Length];
         for (var i = 0; i < rows.Length; i++)
         {
             selected[i] = labels[rows[i]];
         }
 
-        return (features.SelectRows(rows), selected);
+        return selected;
     }
 
-    private static void Assign(List<int> rows, double testFraction, ulong seed, List<int> train, List<int> test)
+    private void CheckLength(int labels)
+    {
+        if (labels != RowSides.Length)
+        {
+            throw new ArgumentException($"The split has {RowSides.Length} rows but there are {labels} labels.", nameof(labels));
+        }
+    }
+
+    // Shuffles one class's rows and marks the first round(count x testFraction) of them as test rows; returns how many.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int MarkTest(int[] rows, double testFraction, ulong seed, byte[] sides)
     {
         var state = seed;
         // Fisher-Yates with an unbiased bounded draw.
-        for (var i = rows.Count - 1; i > 0; i--)
+        for (var i = rows.Length - 1; i > 0; i--)
         {
             var j = (int)NextBelow(ref state, (ulong)(i + 1));
             (rows[i], rows[j]) = (rows[j], rows[i]);
         }
 
-        var testCount = (int)Math.Round(rows.Count * testFraction, MidpointRounding.AwayFromZero);
-        test.AddRange(rows.Take(testCount));
-        train.AddRange(rows.Skip(testCount));
+        var testCount = (int)Math.Round(rows.Length * testFraction, MidpointRounding.AwayFromZero);
+        for (var i = 0; i < testCount; i++)
+        {
+            sides[rows[i]] = TestSide;
+        }
+
+        return testCount;
     }
 
     private static ulong NextBelow(ref ulong state, ulong bound)

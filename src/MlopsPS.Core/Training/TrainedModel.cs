@@ -132,27 +132,8 @@ public sealed class TrainedModel : IDisposable
     /// </summary>
     public IReadOnlyDictionary<string, double> FeatureImportanceGain()
     {
-        const string config = """{"importance_type":"gain","feature_map":null,"feature_names":null,"tree_idx":null}""";
         using var lease = new HandleLease(_booster);
-        Check(XGBoosterFeatureScore(_booster, config, out var count, out var names, out var dimensions, out var shape, out var scores));
-        var scored = new Dictionary<string, double>(StringComparer.Ordinal);
-        var nameArray = ReadUtf8Array(names, count);
-        unsafe
-        {
-            var values = (float*)scores;
-            for (var i = 0; i < nameArray.Length; i++)
-            {
-                scored[nameArray[i]] = values[i];
-            }
-        }
-
-        var result = new Dictionary<string, double>(FeatureNames.Count, StringComparer.Ordinal);
-        foreach (var name in FeatureNames)
-        {
-            result[name] = scored.GetValueOrDefault(name);
-        }
-
-        return result;
+        return FeatureImportanceGain(_booster, FeatureNames);
     }
 
     /// <summary>Writes XGBoost's JSON model format (loadable by Python's <c>xgboost.Booster(model_file=...)</c>).</summary>
@@ -267,6 +248,30 @@ public sealed class TrainedModel : IDisposable
             booster.Dispose();
             throw;
         }
+    }
+
+    internal static IReadOnlyDictionary<string, double> FeatureImportanceGain(SafeBoosterHandle booster, IReadOnlyList<string> featureNames)
+    {
+        const string config = """{"importance_type":"gain","feature_map":null,"feature_names":null,"tree_idx":null}""";
+        Check(XGBoosterFeatureScore(booster, config, out var count, out var names, out var dimensions, out var shape, out var scores));
+        var scored = new Dictionary<string, double>(StringComparer.Ordinal);
+        var nameArray = ReadUtf8Array(names, count);
+        unsafe
+        {
+            var values = (float*)scores;
+            for (var i = 0; i < nameArray.Length; i++)
+            {
+                scored[nameArray[i]] = values[i];
+            }
+        }
+
+        var result = new Dictionary<string, double>(featureNames.Count, StringComparer.Ordinal);
+        foreach (var name in featureNames)
+        {
+            result[name] = scored.GetValueOrDefault(name);
+        }
+
+        return result;
     }
 
     internal static byte[] SaveToBuffer(SafeBoosterHandle booster)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace MlopsPS.Core.Training;
@@ -68,13 +69,24 @@ internal static class XGBoostNative
     /// </summary>
     internal static long OpenHandles => Interlocked.Read(ref s_openHandles);
 
-    /// <summary>A DMatrix copied from a dense row-major block; NaN marks a missing value.</summary>
-    internal static unsafe SafeDMatrixHandle CreateDMatrix(ReadOnlySpan<float> values, int rows, int columns)
+    /// <summary>
+    /// A DMatrix copied from a dense row-major block; NaN marks a missing value. <paramref name="threads"/> is the
+    /// DMatrix's own thread count (0 = all processors), which libxgboost also uses later for the work it does on the
+    /// matrix, such as the quantile sketch and histogram index of hist training. Python's DMatrix goes through the
+    /// same call (XGDMatrixCreateFromDense) with its nthread; XGDMatrixCreateFromMat would fix it at one thread.
+    /// </summary>
+    internal static unsafe SafeDMatrixHandle CreateDMatrix(ReadOnlySpan<float> values, int rows, int columns, int threads = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
         SafeDMatrixHandle matrix;
         fixed (float* data = values)
         {
-            Check(Opened(XGDMatrixCreateFromMat(data, (ulong)rows, (ulong)columns, float.NaN, out matrix), matrix));
+            // numpy's __array_interface__ layout, as for in-place prediction; libxgboost copies the rows.
+            var arrayInterface = string.Create(
+                CultureInfo.InvariantCulture,
+                $$"""{"data":[{{(nint)data}},true],"shape":[{{rows}},{{columns}}],"strides":null,"typestr":"<f4","version":3}""");
+            var config = string.Create(CultureInfo.InvariantCulture, $$"""{"missing":NaN,"nthread":{{threads}}}""");
+            Check(Opened(XGDMatrixCreateFromDense(arrayInterface, config, out matrix), matrix));
         }
 
         return matrix;
@@ -212,8 +224,10 @@ internal static class XGBoostNative
     // ---- DMatrix -------------------------------------------------------------------------------
 
     [DllImport(LibraryName)]
-    private static extern unsafe int XGDMatrixCreateFromMat(
-        float* data, ulong rows, ulong columns, float missing, out SafeDMatrixHandle handle);
+    private static extern int XGDMatrixCreateFromDense(
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string arrayInterface,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string config,
+        out SafeDMatrixHandle handle);
 
     [DllImport(LibraryName)]
     internal static extern unsafe int XGDMatrixSetFloatInfo(

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using static MlopsPS.Core.Training.XGBoostNative;
 
@@ -85,6 +86,8 @@ public sealed class XGBoostTrainer
     /// the metric is computed after every round, reported through <paramref name="progress"/>, recorded
     /// in <see cref="TrainedModel.EvalHistory"/>, and used for early stopping.
     /// </summary>
+    /// <remarks>The model is loaded again from its own JSON: it carries no training state and predicts exactly like
+    /// the file it saves.</remarks>
     /// <exception cref="XGBoostException">libxgboost rejected the data or a parameter; its message says why.</exception>
     /// <exception cref="ArgumentException">No rows, not one label per row, mismatched evaluation columns, or early
     /// stopping without an evaluation set: shapes libxgboost would accept silently or not check.</exception>
@@ -96,6 +99,22 @@ public sealed class XGBoostTrainer
         float[]? evalLabels = null,
         IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default)
+    {
+        using var fitted = Fit(train, labels, eval, evalLabels, progress, cancellationToken);
+        return fitted.ToModel(PredictThreads);
+    }
+
+    /// <summary>
+    /// <see cref="Train"/> without the reload: the training booster itself, for a caller that saves the model and
+    /// is done with it. Same checks and exceptions.
+    /// </summary>
+    internal FittedBooster Fit(
+        FeatureMatrix train,
+        float[] labels,
+        FeatureMatrix? eval,
+        float[]? evalLabels,
+        IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(labels);
@@ -123,8 +142,10 @@ public sealed class XGBoostTrainer
         XGBoostLibrary.EnsureLoaded();
         cancellationToken.ThrowIfCancellationRequested();
 
-        using var dtrain = CreateMatrix(train, labels);
-        using var deval = eval is null ? null : CreateMatrix(eval, evalLabels!);
+        var started = Stopwatch.GetTimestamp();
+        using var dtrain = CreateMatrix(train, labels, Parameters.Threads);
+        using var deval = eval is null ? null : CreateMatrix(eval, evalLabels!, Parameters.Threads);
+        var dmatrixTime = Stopwatch.GetElapsedTime(started);
         var booster = deval is null ? CreateBooster(dtrain) : CreateBooster(dtrain, deval);
         try
         {
@@ -136,6 +157,7 @@ public sealed class XGBoostTrainer
             // On the booster, not only the DMatrix: the booster is what the saved JSON is written from.
             SetFeatureNames(booster, train.ColumnNames);
 
+            started = Stopwatch.GetTimestamp();
             var (history, metric, best) = Boost(booster, dtrain, deval, progress, cancellationToken);
             if (EarlyStoppingRounds is not null && best is { } b)
             {
@@ -149,17 +171,13 @@ public sealed class XGBoostTrainer
             // date, so scoring the test split costs nothing more (after early stopping the trimmed booster
             // predicts them afresh).
             var evalPredictions = deval is null ? null : TrainedModel.PredictCached(booster, deval, eval!.Rows);
-
-            // The model is reloaded from its own JSON: the result carries no training state and predicts
-            // exactly like the file it saves.
-            var json = TrainedModel.SaveToBuffer(booster);
-            // Without early stopping the last round is the model, so its score is the best score.
-            double? lastScore = history.Count > 0 ? history[^1].Value : null;
-            return TrainedModel.FromJson(json, train.ColumnNames, metric, history.AsReadOnly(), lastScore, PredictThreads, evalPredictions);
+            return new FittedBooster(
+                booster, train.ColumnNames, metric, history.AsReadOnly(), evalPredictions, dmatrixTime, Stopwatch.GetElapsedTime(started));
         }
-        finally
+        catch
         {
             booster.Dispose();
+            throw;
         }
     }
 
@@ -231,9 +249,10 @@ public sealed class XGBoostTrainer
         return (history, metric, best);
     }
 
-    private static unsafe SafeDMatrixHandle CreateMatrix(FeatureMatrix data, float[] labels)
+    // With the booster's thread count, as Python's xgb.train gets a DMatrix built with the same nthread.
+    private static unsafe SafeDMatrixHandle CreateMatrix(FeatureMatrix data, float[] labels, int threads)
     {
-        var matrix = CreateDMatrix(data.Values, data.Rows, data.Columns);
+        var matrix = CreateDMatrix(data.Values, data.Rows, data.Columns, threads);
         try
         {
             fixed (float* label = labels)

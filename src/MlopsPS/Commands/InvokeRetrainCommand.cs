@@ -20,6 +20,9 @@ public sealed class InvokeRetrainCommand : MlopsCmdlet
     private const string AsOfSnapshotSet = "AsOfSnapshot";
     private const string FullSet = "Full";
 
+    // The note property that carries where the retrain's time went (RetrainTimings) on the output Run.
+    private const string TimingsPropertyName = "Timings";
+
     /// <summary>The table to train on.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(TableNameCompleter))]
@@ -106,7 +109,10 @@ public sealed class InvokeRetrainCommand : MlopsCmdlet
         {
             try
             {
-                WriteRecord(retrainer.Retrain(request, progress));
+                var result = retrainer.Retrain(request, progress);
+                var run = PSObject.AsPSObject(result.Run);
+                run.Properties.Add(new PSNoteProperty(TimingsPropertyName, result.Timings));
+                WriteRecord(run);
             }
             finally
             {

@@ -154,7 +154,7 @@ public sealed class DriftDetectorTests : IDisposable
             Table = "telco",
             Selection = DataSelection.NewestBatch(trained.SnapshotId),
             Hyperparameters = new Dictionary<string, object?> { ["n_estimators"] = 3 },
-        });
+        }).Run;
         Append("telco", TelcoCellTowers.DatasetName, DayOfMinutes, seed: 13, DriftSpec.Default);
 
         var result = _detector.CompareRunWithSnapshot(run.RunId);
@@ -171,7 +171,7 @@ public sealed class DriftDetectorTests : IDisposable
         try
         {
             Append("telco", TelcoCellTowers.DatasetName, 2000, seed: 21);
-            var run = new Retrainer(_temp.Store).Retrain(new RetrainRequest { Table = "telco", Hyperparameters = new Dictionary<string, object?> { ["n_estimators"] = 3 } });
+            var run = new Retrainer(_temp.Store).Retrain(new RetrainRequest { Table = "telco", Hyperparameters = new Dictionary<string, object?> { ["n_estimators"] = 3 } }).Run;
             var version = new ModelRegistry(_temp.Store).RegisterRunModel("celltower", run.RunId);
             var deployment = manager.Publish("celltower", version);
             var features = version.Signature.Select(i => i.Name).ToArray();

@@ -39,8 +39,8 @@ public sealed class LineageTracerTests : IDisposable
         var first = AppendTelco(1500, seed: 1);
         var second = AppendTelco(1500, seed: 2);
         var retrainer = new Retrainer(_temp.Store);
-        var newest = retrainer.Retrain(new RetrainRequest { Table = "telco", Hyperparameters = Rounds(5) });
-        var whole = retrainer.Retrain(new RetrainRequest { Table = "telco", Selection = DataSelection.Full, Hyperparameters = Rounds(5) });
+        var newest = retrainer.Retrain(new RetrainRequest { Table = "telco", Hyperparameters = Rounds(5) }).Run;
+        var whole = retrainer.Retrain(new RetrainRequest { Table = "telco", Selection = DataSelection.Full, Hyperparameters = Rounds(5) }).Run;
         var registry = new ModelRegistry(_temp.Store);
         var v1 = registry.RegisterRunModel("celltower", newest.RunId);
         var v2 = registry.RegisterRunModel("celltower", whole.RunId);
@@ -109,7 +109,7 @@ public sealed class LineageTracerTests : IDisposable
     public void ASnapshotExpiredSince_IsStillTracedThroughTheRunsThatRecordedIt()
     {
         var first = AppendTelco(1000, seed: 4);
-        var run = new Retrainer(_temp.Store).Retrain(new RetrainRequest { Table = "telco", Hyperparameters = Rounds(3) });
+        var run = new Retrainer(_temp.Store).Retrain(new RetrainRequest { Table = "telco", Hyperparameters = Rounds(3) }).Run;
         AppendTelco(1000, seed: 5);
         _catalog.ExpireSnapshots("telco", olderThan: DateTime.UtcNow.AddMinutes(1), retainLast: 1);
         var tracer = new LineageTracer(_temp.Store);

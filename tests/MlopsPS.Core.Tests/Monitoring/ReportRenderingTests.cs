@@ -168,7 +168,7 @@ public sealed partial class ReportRenderingTests(ReportRenderingTests.Endpoints 
             {
                 var dataset = SyntheticDatasets.Get(TelcoCellTowers.DatasetName);
                 new TableCatalog(_temp.Store).Append("telco", dataset.Generate(2000, seed: 31), new AppendOptions { Dataset = dataset.Name });
-                var run = new Retrainer(_temp.Store).Retrain(new RetrainRequest { Table = "telco", Hyperparameters = new Dictionary<string, object?> { ["n_estimators"] = 10 } });
+                var run = new Retrainer(_temp.Store).Retrain(new RetrainRequest { Table = "telco", Hyperparameters = new Dictionary<string, object?> { ["n_estimators"] = 10 } }).Run;
                 var version = new ModelRegistry(_temp.Store).RegisterRunModel("celltower", run.RunId);
                 var busy = _manager.Publish(Busy, version);
                 _manager.Publish(Quiet, version);

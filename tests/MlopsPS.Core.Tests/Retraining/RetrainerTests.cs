@@ -30,7 +30,7 @@ public sealed class RetrainerTests : IDisposable
         var first = AppendTelco(1440, seed: 1);
         var second = AppendTelco(2000, seed: 2);
 
-        var run = _retrainer.Retrain(new RetrainRequest { Table = "telco", Hyperparameters = Rounds(10) });
+        var run = _retrainer.Retrain(new RetrainRequest { Table = "telco", Hyperparameters = Rounds(10) }).Run;
 
         Assert.Equal(RunStatus.Finished, run.Status);
         Assert.Equal("xgb-telco", run.ExperimentName);
@@ -49,7 +49,7 @@ public sealed class RetrainerTests : IDisposable
     {
         var only = AppendTelco(1000, seed: 3);
 
-        var run = _retrainer.Retrain(new RetrainRequest { Table = "telco", Hyperparameters = Rounds(5) });
+        var run = _retrainer.Retrain(new RetrainRequest { Table = "telco", Hyperparameters = Rounds(5) }).Run;
 
         Assert.Equal(only.SnapshotId.ToString(), run.Tags["iceberg_snapshot_id"]);
         Assert.False(run.Tags.ContainsKey("iceberg_parent_id"));
@@ -61,7 +61,7 @@ public sealed class RetrainerTests : IDisposable
     {
         AppendTelco(20_000, seed: 4);
 
-        var run = _retrainer.Retrain(new RetrainRequest { Table = "telco", Hyperparameters = new Dictionary<string, object?> { ["max_depth"] = 3, ["n_estimators"] = 50 } });
+        var run = _retrainer.Retrain(new RetrainRequest { Table = "telco", Hyperparameters = new Dictionary<string, object?> { ["max_depth"] = 3, ["n_estimators"] = 50 } }).Run;
 
         // docs/datasets.md: the telco label is a logistic function of the signals; a fitted model reaches ~0.8.
         Assert.True(run.Metrics["roc_auc"] > 0.7, $"roc_auc {run.Metrics["roc_auc"]}");
@@ -81,7 +81,7 @@ public sealed class RetrainerTests : IDisposable
     {
         AppendTelco(1440, seed: 5);
 
-        var run = _retrainer.Retrain(new RetrainRequest { Table = "telco", Hyperparameters = Rounds(5) });
+        var run = _retrainer.Retrain(new RetrainRequest { Table = "telco", Hyperparameters = Rounds(5) }).Run;
 
         var modelDirectory = ModelArtifactLayout.ModelDirectory(run.ArtifactUri);
         var metadata = ModelArtifactLayout.ReadMetadata(modelDirectory);
@@ -99,12 +99,28 @@ public sealed class RetrainerTests : IDisposable
         var snapshot = AppendTelco(3000, seed: 6);
         var request = new RetrainRequest { Table = "telco", Selection = DataSelection.NewestBatch(snapshot.SnapshotId), Hyperparameters = Rounds(20) };
 
-        var a = File.ReadAllBytes(ModelFile(_retrainer.Retrain(request)));
-        var b = File.ReadAllBytes(ModelFile(_retrainer.Retrain(request)));
-        var otherSeed = File.ReadAllBytes(ModelFile(_retrainer.Retrain(request with { Seed = 7 })));
+        var a = File.ReadAllBytes(ModelFile(_retrainer.Retrain(request).Run));
+        var b = File.ReadAllBytes(ModelFile(_retrainer.Retrain(request).Run));
+        var otherSeed = File.ReadAllBytes(ModelFile(_retrainer.Retrain(request with { Seed = 7 }).Run));
 
         Assert.Equal(a, b);
         Assert.NotEqual(a, otherSeed);
+    }
+
+    [Fact]
+    public void Retrain_ReportsWhereItsTimeWent_EveryPhaseMeasured_AndTogetherNoMoreThanTheTotal()
+    {
+        AppendTelco(2000, seed: 9);
+
+        var timings = _retrainer.Retrain(new RetrainRequest { Table = "telco", Hyperparameters = Rounds(5) }).Timings;
+
+        var phases = new[]
+        {
+            timings.Plan, timings.Scan, timings.Split, timings.DMatrix, timings.Rounds,
+            timings.Metrics, timings.ModelSave, timings.RunRecords,
+        };
+        Assert.All(phases, phase => Assert.True(phase > TimeSpan.Zero, $"a phase took {phase}"));
+        Assert.True(timings.Other >= TimeSpan.Zero, $"the phases add up to more than the total {timings.Total}: other {timings.Other}");
     }
 
     [Fact]
@@ -128,7 +144,7 @@ public sealed class RetrainerTests : IDisposable
         Assert.Equal(TrainingDataException.Ids.CategoricalFeature, error.ErrorId);
         Assert.Contains("OneHot", error.Message);
 
-        var run = _retrainer.Retrain(new RetrainRequest { Table = "telco", Features = features, Encoding = CategoricalEncoding.OneHot, Hyperparameters = Rounds(5) });
+        var run = _retrainer.Retrain(new RetrainRequest { Table = "telco", Features = features, Encoding = CategoricalEncoding.OneHot, Hyperparameters = Rounds(5) }).Run;
         var signature = ModelArtifactLayout.ReadMetadata(ModelArtifactLayout.ModelDirectory(run.ArtifactUri)).FeatureNames;
         Assert.Equal("iot_signal_1", signature[0]);
         Assert.True(signature.Count >= 3);

@@ -1,4 +1,5 @@
 using MlopsPS.Core.Tables;
+using MlopsPS.Core.Training;
 
 namespace MlopsPS.Core.Tests.Tables;
 
@@ -40,6 +41,36 @@ public class FloatMatrixTests
 
         Assert.Equal(Enumerable.Range(100, 10).Select(i => (float)i), matrix.Values.ToArray());
     }
+
+    [Fact]
+    public void ReadFloatMatrices_ByIndexLists_EqualTheWholeMatrixSplitByCopying_AcrossFilesAndRowGroups()
+    {
+        using var temp = new TempStore();
+        var catalog = temp.CatalogWithRowGroups(64);
+        catalog.Append("t", [SampleRows.Batch(0, 150)]);
+        catalog.Append("t", [SampleRows.Batch(150, 70)]);
+        string[] columns = ["score", "id", "flag", "count", "ratio"];
+        var scan = catalog.Scan("t", ScanSpec.Current);
+        var labels = Enumerable.Range(0, 220).Select(i => i % 3 == 0 ? 1f : 0f).ToArray();
+        var split = StratifiedSplit.Create(labels, 0.3, seed: 5);
+
+        var sides = scan.ReadFloatMatrices(columns, split.RowSides, 2);
+
+        var whole = scan.ReadFloatMatrix(columns);
+        var (train, _) = split.SelectTrain(whole, labels);
+        var (test, _) = split.SelectTest(whole, labels);
+        Assert.Equal(2, sides.Count);
+        Assert.Equal(train.Rows, sides[0].Rows);
+        Assert.Equal(test.Rows, sides[1].Rows);
+        Assert.Equal(columns, sides[0].ColumnNames);
+        // Bit for bit, NaNs included.
+        Assert.Equal(Bits(train), Bits(sides[0]));
+        Assert.Equal(Bits(test), Bits(sides[1]));
+        Assert.Throws<InvalidTableArgumentException>(() => scan.ReadFloatMatrices(columns, new byte[219], 2));
+        Assert.Throws<ArgumentException>(() => scan.ReadFloatMatrices(columns, Enumerable.Repeat((byte)2, 220).ToArray(), 2));
+    }
+
+    private static int[] Bits(FeatureMatrix matrix) => matrix.Values.ToArray().Select(BitConverter.SingleToInt32Bits).ToArray();
 
     [Fact]
     public void ReadFloatMatrix_RefusesStringAndTimestampColumns_NamingThem()

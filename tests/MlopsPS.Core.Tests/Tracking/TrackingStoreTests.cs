@@ -45,6 +45,23 @@ public sealed class TrackingStoreTests : IDisposable
     }
 
     [Fact]
+    public void StartRunWithParams_AndEndRunWithMetrics_RecordThemWithTheRun_AndABadNameRecordsNothing()
+    {
+        var run = _tracking.StartRun("exp", "batched", [new("team", "towers")], [new("max_depth", "6"), new("eta", "0.3")]);
+        Assert.Equal("6", run.Params["max_depth"]);
+        Assert.Throws<ParamChangedException>(() => _tracking.LogParams(run.RunId, [new("max_depth", "8")]));
+
+        var ended = _tracking.EndRun(run.RunId, RunStatus.Finished, metrics: [("auc", 0.8, 0), ("eval_logloss", 0.6, 0), ("eval_logloss", 0.5, 1)]);
+
+        Assert.Equal(RunStatus.Finished, ended.Status);
+        Assert.Equal(0.8, ended.Metrics["auc"]);
+        Assert.Equal(0.5, ended.Metrics["eval_logloss"]);
+        Assert.Equal([0.6, 0.5], _tracking.GetMetricHistory(run.RunId, "eval_logloss").Select(p => p.Value));
+        Assert.ThrowsAny<MlopsException>(() => _tracking.StartRun("exp", "bad", parameters: [new(" ", "x")]));
+        Assert.DoesNotContain(_tracking.SearchRuns(new RunQuery()), r => r.RunName == "bad");
+    }
+
+    [Fact]
     public void Params_AreWriteOnce_TheSameValueAgainIsFine()
     {
         var run = _tracking.StartRun("exp");

@@ -31,6 +31,33 @@ public class BinaryClassificationMetricsTests
     }
 
     [Fact]
+    public void RocAuc_ManyRowsWithTies_EqualsTheShareOfPositiveNegativePairsRankedRight()
+    {
+        // The definition, pair by pair (a tie counts half), against the sort by keys; -0 and +0 are one score.
+        var random = new Random(3);
+        var labels = Enumerable.Range(0, 600).Select(_ => random.NextDouble() < 0.3 ? 1f : 0f).ToArray();
+        var scores = labels.Select(l => (float)Math.Round(random.NextDouble() * (l == 1f ? 1 : 0.8), 2)).ToArray();
+        scores[0] = -0f;
+        scores[1] = 0f;
+        scores[2] = 1f;
+
+        double right = 0, pairs = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            for (var j = 0; j < labels.Length; j++)
+            {
+                if (labels[i] == 1f && labels[j] == 0f)
+                {
+                    pairs++;
+                    right += scores[i] > scores[j] ? 1 : scores[i] == scores[j] ? 0.5 : 0;
+                }
+            }
+        }
+
+        Assert.Equal(right / pairs, BinaryClassificationMetrics.ComputeRocAuc(labels, scores), 12);
+    }
+
+    [Fact]
     public void RocAuc_AllScoresEqual_IsOneHalf()
     {
         Assert.Equal(0.5, BinaryClassificationMetrics.ComputeRocAuc([0, 1, 1, 0, 1], [0.3f, 0.3f, 0.3f, 0.3f, 0.3f]), 12);

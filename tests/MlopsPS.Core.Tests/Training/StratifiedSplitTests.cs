@@ -58,6 +58,19 @@ public class StratifiedSplitTests
     }
 
     [Fact]
+    public void RowSides_MarkExactlyTheTestRows_AndSplitLabelsTakesEachSidesLabelsInRowOrder()
+    {
+        var split = StratifiedSplit.Create(s_labels, seed: 42);
+
+        Assert.Equal(split.TestRows, Enumerable.Range(0, s_labels.Length).Where(i => split.RowSides[i] == StratifiedSplit.TestSide));
+        Assert.Equal(split.TrainRows, Enumerable.Range(0, s_labels.Length).Where(i => split.RowSides[i] == StratifiedSplit.TrainSide));
+        var (train, test) = split.SplitLabels(s_labels);
+        Assert.Equal(split.TrainRows.Select(i => s_labels[i]), train);
+        Assert.Equal(split.TestRows.Select(i => s_labels[i]), test);
+        Assert.Throws<ArgumentException>(() => split.SplitLabels(s_labels.AsSpan(1)));
+    }
+
+    [Fact]
     public void Create_BadInput_Throws()
     {
         Assert.Throws<ArgumentException>(() => StratifiedSplit.Create([0, 1, 2]));

@@ -44,6 +44,24 @@ public class XGBoostTrainerTests
         Assert.Equal(first.ToJson(), second.ToJson());
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(3)]
+    public void Fit_TheTrainingBoostersJsonAndImportance_AreThoseOfTheModelLoadedFromIt(int? earlyStopping)
+    {
+        // A retrain saves the training booster without loading it again; the file must be the one Train's model saves.
+        var (features, labels) = SyntheticData.Signal(600, seed: 13);
+        var (evalX, evalY) = SyntheticData.Signal(300, seed: 14);
+        var trainer = new XGBoostTrainer(SyntheticData.SmallTrainer(rounds: 25).Parameters.With("nthread", 2), 25, earlyStopping);
+
+        using var fitted = trainer.Fit(features, labels, evalX, evalY, progress: null, CancellationToken.None);
+        using var model = fitted.ToModel(predictThreads: 1);
+
+        Assert.Equal(model.ToJson(), fitted.ToJson());
+        Assert.Equal(model.FeatureImportanceGain(), fitted.FeatureImportanceGain());
+        Assert.Equal(model.EvalPredictions, fitted.EvalPredictions);
+    }
+
     [Fact]
     public void Train_DifferentSeedWithSubsampling_ProducesDifferentModel()
     {
