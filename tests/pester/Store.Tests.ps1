@@ -2,6 +2,14 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-MlopsTestModule
+    $script:cluster = Start-TestPostgres
+    function New-BackendStore([string] $Backend) {
+        if ($Backend -eq 'PostgreSql') { New-TestPostgresStore -Cluster $cluster } else { New-TestStore }
+    }
+}
+
+AfterAll {
+    Stop-TestPostgres $cluster
 }
 
 Describe 'Get-MlopsStore' {
@@ -58,6 +66,55 @@ Describe 'Get-MlopsStore' {
         Set-Content $file 'not a folder'
         { Get-MlopsStore -Store $file -ErrorAction Stop } | Should -Throw -ErrorId 'Store,MlopsPS.Commands.GetMlopsStoreCommand'
         $error[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+    }
+}
+
+Describe 'Get-MlopsStore on <Backend>' -ForEach @{ Backend = 'Sqlite' }, @{ Backend = 'PostgreSql' } {
+    BeforeEach {
+        $script:savedHome = $env:MLOPSPS_HOME
+        $env:MLOPSPS_HOME = $null
+    }
+    AfterEach {
+        $env:MLOPSPS_HOME = $savedHome
+    }
+
+    It 'creates and migrates the store, with its folders in the store folder or the warehouse' {
+        $location = New-BackendStore $Backend
+        $info = Get-MlopsStore -Store $location
+        $info.Backend | Should -Be $Backend
+        $info.Path | Should -Be $location
+        $info.Store | Should -Be $location
+        $info.SchemaVersion | Should -BeGreaterThan 7
+        $info.TableCount | Should -Be 0
+        foreach ($folder in 'tables', 'artifacts', 'logs') { Test-Path (Join-Path $info.Root $folder) | Should -BeTrue }
+        (Get-MlopsStore -Store $location).SchemaVersion | Should -Be $info.SchemaVersion
+    }
+
+    It 'takes the store from MLOPSPS_HOME' {
+        $env:MLOPSPS_HOME = New-BackendStore $Backend
+        $info = Get-MlopsStore
+        $info.Source | Should -Be 'Environment'
+        $info.Backend | Should -Be $Backend
+    }
+}
+
+Describe 'A PostgreSQL store' {
+    It 'refuses a cmdlet whose area is not ported yet with one clear error, and writes nothing' {
+        $location = New-TestPostgresStore -Cluster $cluster
+        { New-Batch -Table t -Rows 10 -Store $location -ErrorAction Stop } | Should -Throw -ErrorId 'PostgreSqlNotSupported,MlopsPS.Commands.NewBatchCommand'
+        $error[0].Exception.Message | Should -BeLike 'PostgreSQL stores do not support New-Batch yet*'
+        $error[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        (Get-MlopsStore -Store $location).TableCount | Should -Be 0
+    }
+
+    It 'that cannot connect is one error naming host and port, never the password' {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $location = "postgresql://mlops:s3cret-Pw@127.0.0.1:$port/catalog?warehouse=$(New-TestStore)"
+        { Get-MlopsStore -Store $location -ErrorAction Stop } | Should -Throw -ErrorId 'Store,MlopsPS.Commands.GetMlopsStoreCommand'
+        $error[0].Exception.Message | Should -BeLike "*127.0.0.1:$port*"
+        $error[0].Exception.Message | Should -Not -BeLike '*s3cret-Pw*'
+        $error[0].TargetObject | Should -BeNullOrEmpty
     }
 }
 
