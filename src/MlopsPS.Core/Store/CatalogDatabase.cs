@@ -104,10 +104,7 @@ public sealed class CatalogDatabase
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name[0] == '@' ? name : "@" + name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
+            command.AddParameter(name, value);
         }
 
         return command;
@@ -131,5 +128,19 @@ public sealed class CatalogDatabase
     {
         var password = new NpgsqlConnectionStringBuilder(_connectionString).Password;
         return string.IsNullOrEmpty(password) ? message : message.Replace(password, "***", StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Parameters written once for both drivers.</summary>
+public static class DbCommandExtensions
+{
+    /// <summary>Adds the parameter <c>@name</c> (null is SQL NULL) and returns it, so a loop can set its value again.</summary>
+    public static DbParameter AddParameter(this DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name[0] == '@' ? name : "@" + name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 }

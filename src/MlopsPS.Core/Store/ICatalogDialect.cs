@@ -32,4 +32,25 @@ public interface ICatalogDialect
 
     /// <summary>Records the schema version inside the migrating transaction.</summary>
     void WriteSchemaVersion(DbConnection connection, DbTransaction transaction, int version);
+
+    /// <summary>
+    /// A condition that <paramref name="column"/> matches the parameter <paramref name="parameter"/>, whose value is
+    /// <see cref="WildcardPattern"/>'s text: case-sensitive, with PowerShell's <c>*</c> and <c>?</c>.
+    /// </summary>
+    string WildcardMatch(string column, string parameter);
+
+    /// <summary>A PowerShell name wildcard (<c>*</c>, <c>?</c>) as the pattern text <see cref="WildcardMatch"/> takes.</summary>
+    string WildcardPattern(string wildcard);
+
+    /// <summary>
+    /// A condition that <paramref name="column"/> matches the parameter <paramref name="parameter"/>, whose value is
+    /// <see cref="LikePattern"/>'s text: SQL LIKE (<c>%</c>, <c>_</c>) that tells case apart, as MLflow's LIKE does.
+    /// </summary>
+    string CaseSensitiveLike(string column, string parameter);
+
+    /// <summary>An SQL LIKE pattern as the text <see cref="CaseSensitiveLike"/> takes.</summary>
+    string LikePattern(string like);
+
+    /// <summary>An aggregate of key/value rows into one JSON object text (NULL or <c>{}</c> over no rows).</summary>
+    string JsonObjectAggregate(string key, string value);
 }

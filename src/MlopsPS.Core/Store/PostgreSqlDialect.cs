@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 
 namespace MlopsPS.Core.Store;
 
@@ -60,4 +61,37 @@ public sealed class PostgreSqlDialect : ICatalogDialect
         CatalogDatabase.Execute(connection, transaction, "DELETE FROM mlops_schema_version;");
         CatalogDatabase.Execute(connection, transaction, "INSERT INTO mlops_schema_version (version) VALUES (@version);", ("version", version));
     }
+
+    /// <inheritdoc />
+    public string WildcardMatch(string column, string parameter) => $"{column} LIKE {parameter}";
+
+    /// <inheritdoc />
+    public string WildcardPattern(string wildcard)
+    {
+        // LIKE's own wildcards and its escape character (a backslash) are literal in a PowerShell name pattern.
+        var like = new StringBuilder();
+        foreach (var c in wildcard)
+        {
+            like.Append(c switch
+            {
+                '*' => "%",
+                '?' => "_",
+                '%' => "\\%",
+                '_' => "\\_",
+                '\\' => "\\\\",
+                _ => c.ToString(),
+            });
+        }
+
+        return like.ToString();
+    }
+
+    /// <inheritdoc />
+    public string CaseSensitiveLike(string column, string parameter) => $"{column} LIKE {parameter}";
+
+    /// <inheritdoc />
+    public string LikePattern(string like) => like;
+
+    /// <inheritdoc />
+    public string JsonObjectAggregate(string key, string value) => $"json_object_agg({key}, {value})::text";
 }

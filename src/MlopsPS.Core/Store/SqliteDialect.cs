@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace MlopsPS.Core.Store;
@@ -36,4 +37,37 @@ public sealed class SqliteDialect : ICatalogDialect
     /// <inheritdoc />
     public void WriteSchemaVersion(DbConnection connection, DbTransaction transaction, int version) =>
         CatalogDatabase.Execute(connection, transaction, $"PRAGMA user_version = {version.ToString(CultureInfo.InvariantCulture)};");
+
+    /// <inheritdoc />
+    public string WildcardMatch(string column, string parameter) => $"{column} GLOB {parameter}";
+
+    /// <inheritdoc />
+    public string WildcardPattern(string wildcard) => Common.SqlGlob.FromWildcard(wildcard);
+
+    /// <inheritdoc />
+    public string CaseSensitiveLike(string column, string parameter) => $"{column} GLOB {parameter}";
+
+    /// <inheritdoc />
+    public string LikePattern(string like)
+    {
+        // SQLite's LIKE ignores case, so a LIKE pattern becomes the GLOB pattern that means the same.
+        var glob = new StringBuilder();
+        foreach (var c in like)
+        {
+            glob.Append(c switch
+            {
+                '%' => "*",
+                '_' => "?",
+                '*' => "[*]",
+                '?' => "[?]",
+                '[' => "[[]",
+                _ => c.ToString(),
+            });
+        }
+
+        return glob.ToString();
+    }
+
+    /// <inheritdoc />
+    public string JsonObjectAggregate(string key, string value) => $"json_group_object({key}, {value})";
 }

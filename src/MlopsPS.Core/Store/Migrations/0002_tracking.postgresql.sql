@@ -50,7 +50,10 @@ CREATE TABLE metrics (
     key       TEXT NOT NULL,
     value     DOUBLE PRECISION NOT NULL,
     timestamp BIGINT NOT NULL,
-    step      BIGINT NOT NULL DEFAULT 0
+    step      BIGINT NOT NULL DEFAULT 0,
+    -- SQLite's implicit rowid made explicit: the order values were logged in, which breaks ties in a metric's history
+    -- (the same step at the same millisecond); the queries say ORDER BY ..., rowid on both engines.
+    rowid     BIGINT GENERATED ALWAYS AS IDENTITY
 );
 CREATE INDEX metrics_by_run ON metrics(run_id, key, step);
 
