@@ -15,7 +15,10 @@ public sealed record RetrainTimings
     /// <summary>The stratified split of the rows, and each side's labels.</summary>
     public TimeSpan Split { get; init; }
 
-    /// <summary>Building libxgboost's training and test DMatrix.</summary>
+    /// <summary>
+    /// Building libxgboost's training and test DMatrix and, for float matrices of 8 MB or more, the blocking collection
+    /// that hands them back once libxgboost has copied them.
+    /// </summary>
     public TimeSpan DMatrix { get; init; }
 
     /// <summary>The boosting rounds, with the test split evaluated after each.</summary>

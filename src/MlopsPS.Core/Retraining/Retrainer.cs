@@ -29,6 +29,12 @@ public sealed class Retrainer
     // One instance, so System.Text.Json builds its serialization metadata once per process, not once per retrain.
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
+    /// <summary>
+    /// Float matrices of at least this size are collected as soon as libxgboost has copied them (a forced, blocking
+    /// collection costs about 10-20 ms in a shell, worth it for the tens of megabytes it returns at ~500,000 rows).
+    /// </summary>
+    private const long CollectAfterBytes = 8L << 20;
+
     private readonly MlopsStore _store;
 
     /// <summary>Retrains from the tables of <paramref name="store"/> and records runs there.</summary>
@@ -70,10 +76,17 @@ public sealed class Retrainer
 
         var splitTime = clock.Lap();
 
-        // Each side's rows go straight from the files into their own matrix.
-        var data = TrainingDataReader.ReadFeatures(scan, features, split, labels, cancellationToken);
-        var (trainX, testX) = (data.Train, data.Test);
-        scanTime += clock.Lap();
+        // Each side's rows go straight from the files into their own float matrix, and from there into libxgboost's.
+        using var data = ReadMatrices(scan, features, split, labels, trainer, trainY, testY, cancellationToken);
+        scanTime += clock.Lap() - data.Matrices.BuildTime;
+        var dmatrixTime = data.Matrices.BuildTime;
+        if (data.FloatBytes >= CollectAfterBytes)
+        {
+            // Nothing refers to the float matrices any more: give them back, with the scan's buffers, before the rounds
+            // allocate their own memory.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            dmatrixTime += clock.Lap();
+        }
 
         // The run's records go to the catalog in two transactions: params and tags as it starts, metrics as it ends.
         var tracking = new TrackingStore(_store);
@@ -81,13 +94,15 @@ public sealed class Retrainer
             request.ExperimentName,
             request.RunName,
             (request.Tags ?? new Dictionary<string, string>()).Concat(LineageTags(scan, parentId, labels.Length)),
-            Params(request, trainer, label, trainX.ColumnNames, trainX.Rows, testX.Rows, scan));
+            Params(request, trainer, label, data.ColumnNames, trainY.Length, testY.Length, scan));
         var records = clock.Lap();
         try
         {
             var trainingProgress = progress is null ? null : new RoundProgress(progress);
             // The booster that trained is the one saved: loading it again from its JSON would give the same file.
-            using var model = trainer.Fit(trainX, trainY, testX, testY, trainingProgress, cancellationToken);
+            using var model = trainer.Fit(data.Matrices, trainingProgress, cancellationToken);
+            // libxgboost's matrices are not needed once the rounds are done.
+            data.Dispose();
             clock.Lap();
 
             progress?.Report(new RetrainProgress(RetrainStage.Evaluating));
@@ -110,7 +125,7 @@ public sealed class Retrainer
                 Plan = plan,
                 Scan = scanTime,
                 Split = splitTime,
-                DMatrix = model.DMatrixTime,
+                DMatrix = dmatrixTime,
                 Rounds = model.RoundsTime,
                 Metrics = metricsTime,
                 ModelSave = saveTime,
@@ -236,10 +251,42 @@ public sealed class Retrainer
             JsonSerializer.Serialize(new { importance_type = "gain", features = importance }, s_indented));
     }
 
+    /// <summary>
+    /// Reads the features of both sides and builds libxgboost's matrices from them. A method of its own so that the
+    /// float matrices are unreachable when it returns: libxgboost has copied them.
+    /// </summary>
+    private static TrainingInput ReadMatrices(
+        TableScan scan,
+        IReadOnlyList<string> features,
+        StratifiedSplit split,
+        float[] labels,
+        XGBoostTrainer trainer,
+        float[] trainY,
+        float[] testY,
+        CancellationToken cancellationToken)
+    {
+        var sides = TrainingDataReader.ReadFeatures(scan, features, split, labels, cancellationToken);
+        return new TrainingInput(
+            trainer.CreateMatrices(sides.Train, trainY, sides.Test, testY),
+            sizeof(float) * ((long)sides.Train.Values.Length + sides.Test.Values.Length),
+            sides.Train.ColumnNames,
+            sides.Signature);
+    }
+
     private static bool HasBothClasses(float[] labels) => labels.Contains(0f) && labels.Contains(1f);
 
     private static KeyValuePair<string, string> Param(string key, object value) =>
         new(key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty);
+
+    /// <summary>
+    /// libxgboost's matrices of both sides, the bytes of float matrices they were built from, and what the run records
+    /// of the features: their names and the model's signature.
+    /// </summary>
+    private sealed record TrainingInput(
+        TrainingMatrices Matrices, long FloatBytes, IReadOnlyList<string> ColumnNames, IReadOnlyList<ModelInput> Signature) : IDisposable
+    {
+        public void Dispose() => Matrices.Dispose();
+    }
 
     /// <summary>Measures consecutive phases: each <see cref="Lap"/> is the time since the one before.</summary>
     private sealed class PhaseClock

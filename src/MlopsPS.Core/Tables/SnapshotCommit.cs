@@ -109,11 +109,28 @@ internal static class SnapshotCommit
         ManifestDataFile[] added = file is null
             ? []
             : [new ManifestDataFile(IcebergLocation.ToUri(file.FullPath), file.RecordCount, file.SizeBytes, file.Statistics)];
-        IcebergCommit.WriteSnapshotFiles(connection, storeRoot, table.Name, table.Schema, snapshotId, parentId, sequence, carried, added);
+        IcebergCommit.WriteSnapshotFiles(
+            connection, storeRoot, table.Name, table.Schema, snapshotId, parentId, sequence, carried, added,
+            deleted: operation != SnapshotOperation.Append && parentId is { } replaced ? Replaced(connection, storeRoot, tableId, replaced) : null);
         var metadata = IcebergCommit.WriteMetadata(connection, storeRoot, table.Name);
 
         // The new snapshot's file list is loaded only if someone asks for it: listing it here would cost in
         // proportion to the table's history on every append.
         return (table, new SnapshotRow(snapshotId, parentId, sequence, nowUs, operation, summary), metadata);
+    }
+
+    /// <summary>
+    /// What an overwrite or delete replaced: every file its parent could see, for the snapshot's manifest of DELETED
+    /// entries (each with the sequence number it was added with, when that snapshot is still known). Costs in
+    /// proportion to the table, as an overwrite rewrites it anyway.
+    /// </summary>
+    private static List<ManifestDataFile> Replaced(SqliteConnection connection, string storeRoot, long tableId, long parentId)
+    {
+        var sequences = CatalogQueries.ListSnapshots(connection, tableId).ToDictionary(s => s.SnapshotId, s => s.SequenceNumber);
+        return CatalogQueries.VisibleFiles(connection, parentId)
+            .Select(f => new ManifestDataFile(
+                IcebergLocation.ToUri(TableFolders.FullPath(storeRoot, f.Path)), f.RecordCount, f.SizeBytes, Statistics: null,
+                DataSequenceNumber: sequences.TryGetValue(f.AddedSnapshotId, out var sequence) ? sequence : null))
+            .ToList();
     }
 }

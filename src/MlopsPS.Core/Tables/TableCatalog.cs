@@ -112,7 +112,7 @@ public sealed class TableCatalog
             throw;
         }
 
-        IcebergCommit.PublishVersionHint(Store.Root, committed.Metadata);
+        IcebergCommit.AfterCommit(Store.Root, committed.Metadata);
         progress?.Report(new AppendProgress(committed.Table.Name, file?.RecordCount ?? 0, totalRows, Committed: true));
         return ToSnapshot(committed.Table, committed.Snapshot);
     }
@@ -269,7 +269,7 @@ public sealed class TableCatalog
                 ("$table", row.TableId), ("$now", nowUs), ("$snapshot", snapshotId));
             return (new RollbackResult(row.Name, current.SnapshotId, snapshotId), IcebergCommit.WriteMetadata(connection, Store.Root, row.Name));
         });
-        IcebergCommit.PublishVersionHint(Store.Root, metadata);
+        IcebergCommit.AfterCommit(Store.Root, metadata);
         return result;
     }
 
@@ -306,7 +306,7 @@ public sealed class TableCatalog
             .ToArray();
         if (!dryRun)
         {
-            IcebergCommit.PublishVersionHint(Store.Root, metadata);
+            IcebergCommit.AfterCommit(Store.Root, metadata);
 
             // Only now that the catalog no longer references them; a file that cannot be deleted stays as an orphan.
             for (var i = 0; i < unreferenced.Count; i++)

@@ -116,6 +116,18 @@ public sealed class XGBoostTrainer
         IProgress<TrainingProgress>? progress,
         CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var matrices = CreateMatrices(train, labels, eval, evalLabels);
+        return Fit(matrices, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Checks the rows and copies them into libxgboost's matrices, the first half of <see cref="Fit(FeatureMatrix,
+    /// float[], FeatureMatrix?, float[]?, IProgress{TrainingProgress}?, CancellationToken)"/>: a caller that holds
+    /// large feature matrices can let them go before the rounds allocate their own memory.
+    /// </summary>
+    internal TrainingMatrices CreateMatrices(FeatureMatrix train, float[] labels, FeatureMatrix? eval, float[]? evalLabels)
+    {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(labels);
         if ((eval is null) != (evalLabels is null))
@@ -140,12 +152,26 @@ public sealed class XGBoostTrainer
         }
 
         XGBoostLibrary.EnsureLoaded();
-        cancellationToken.ThrowIfCancellationRequested();
-
         var started = Stopwatch.GetTimestamp();
-        using var dtrain = CreateMatrix(train, labels, Parameters.Threads);
-        using var deval = eval is null ? null : CreateMatrix(eval, evalLabels!, Parameters.Threads);
-        var dmatrixTime = Stopwatch.GetElapsedTime(started);
+        var dtrain = CreateMatrix(train, labels, Parameters.Threads);
+        try
+        {
+            var deval = eval is null ? null : CreateMatrix(eval, evalLabels!, Parameters.Threads);
+            return new TrainingMatrices(dtrain, deval, train.ColumnNames, eval?.Rows ?? 0, Stopwatch.GetElapsedTime(started));
+        }
+        catch
+        {
+            dtrain.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The rounds on matrices from <see cref="CreateMatrices"/>; the caller disposes them afterwards.</summary>
+    internal FittedBooster Fit(TrainingMatrices matrices, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        cancellationToken.ThrowIfCancellationRequested();
+        var (dtrain, deval) = (matrices.Train, matrices.Eval);
         var booster = deval is null ? CreateBooster(dtrain) : CreateBooster(dtrain, deval);
         try
         {
@@ -155,9 +181,9 @@ public sealed class XGBoostTrainer
             }
 
             // On the booster, not only the DMatrix: the booster is what the saved JSON is written from.
-            SetFeatureNames(booster, train.ColumnNames);
+            SetFeatureNames(booster, matrices.ColumnNames);
 
-            started = Stopwatch.GetTimestamp();
+            var started = Stopwatch.GetTimestamp();
             var (history, metric, best) = Boost(booster, dtrain, deval, progress, cancellationToken);
             if (EarlyStoppingRounds is not null && best is { } b)
             {
@@ -170,9 +196,9 @@ public sealed class XGBoostTrainer
             // The evaluation rows' final probabilities come from the prediction cache the eval rounds kept up to
             // date, so scoring the test split costs nothing more (after early stopping the trimmed booster
             // predicts them afresh).
-            var evalPredictions = deval is null ? null : TrainedModel.PredictCached(booster, deval, eval!.Rows);
+            var evalPredictions = deval is null ? null : TrainedModel.PredictCached(booster, deval, matrices.EvalRows);
             return new FittedBooster(
-                booster, train.ColumnNames, metric, history.AsReadOnly(), evalPredictions, dmatrixTime, Stopwatch.GetElapsedTime(started));
+                booster, matrices.ColumnNames, metric, history.AsReadOnly(), evalPredictions, matrices.BuildTime, Stopwatch.GetElapsedTime(started));
         }
         catch
         {

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using MlopsPS.Core.Tests.TestSupport;
 using MlopsPS.Core.Training;
 
 namespace MlopsPS.Core.Tests.Training;
@@ -88,28 +88,5 @@ public sealed class PythonInteropTests : IDisposable
         }
     }
 
-    private static string Run(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"exit code {process.ExitCode}: {stderr.Result}");
-        }
-
-        return stdout;
-    }
+    private static string Run(string file, params string[] arguments) => ChildProcess.Run(file, arguments);
 }

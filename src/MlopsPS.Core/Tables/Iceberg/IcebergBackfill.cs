@@ -45,7 +45,7 @@ internal static class IcebergBackfill
         }
 
         var metadata = IcebergCommit.WriteMetadata(connection, storeRoot, table.Name);
-        IcebergCommit.PublishVersionHint(storeRoot, metadata);
+        IcebergCommit.AfterCommit(storeRoot, metadata);
     }
 
     private static ManifestDataFile ToManifestFile(string storeRoot, FileRow file, long? addedBy) =>

@@ -4,8 +4,11 @@ using Microsoft.Data.Sqlite;
 
 namespace MlopsPS.Core.Tables.Iceberg;
 
-/// <summary>A metadata file written by a commit: the table, its version and location.</summary>
-internal sealed record MetadataCommit(string Table, long Version, string Location);
+/// <summary>
+/// A metadata file written by a commit: the table, its version and location, and the metadata files it superseded
+/// beyond the ones its metadata log keeps, which are deleted once the commit is durable.
+/// </summary>
+internal sealed record MetadataCommit(string Table, long Version, string Location, IReadOnlyList<string> Superseded);
 
 /// <summary>
 /// Writes a commit's Iceberg files inside the catalog's write transaction (<c>BEGIN IMMEDIATE</c>), after the
@@ -17,17 +20,24 @@ internal sealed record MetadataCommit(string Table, long Version, string Locatio
 /// </summary>
 internal static class IcebergCommit
 {
-    /// <summary>How many earlier metadata files the metadata log lists (Iceberg's <c>write.metadata.previous-versions-max</c>).</summary>
+    /// <summary>
+    /// How many earlier metadata files a table keeps and its metadata log lists: Iceberg's
+    /// <c>write.metadata.previous-versions-max</c>, with <c>write.metadata.delete-after-commit.enabled</c> (both set in
+    /// the table's properties, so other engines committing to the table do the same). Without it, a table's metadata
+    /// folder would grow with the square of its commits (every metadata file lists every live snapshot).
+    /// </summary>
     public const int MetadataLogLength = 100;
 
     /// <summary>
     /// Writes the manifest of <paramref name="added"/> (if any) and the snapshot's manifest list, which carries
     /// over <paramref name="carried"/> (the parent's manifests, for an append), and records the list's location on
-    /// the snapshot row.
+    /// the snapshot row. <paramref name="existing"/> (files inherited from expired snapshots) and
+    /// <paramref name="deleted"/> (the files an overwrite replaced) get a manifest each.
     /// </summary>
     public static IReadOnlyList<ManifestListEntry> WriteSnapshotFiles(
         SqliteConnection connection, string storeRoot, string tableName, TableSchema schema, long snapshotId, long? parentId, long sequenceNumber,
-        IReadOnlyList<ManifestListEntry> carried, IReadOnlyList<ManifestDataFile> added, IReadOnlyList<ManifestDataFile>? existing = null)
+        IReadOnlyList<ManifestListEntry> carried, IReadOnlyList<ManifestDataFile> added,
+        IReadOnlyList<ManifestDataFile>? existing = null, IReadOnlyList<ManifestDataFile>? deleted = null)
     {
         var folder = IcebergLocation.MetadataDirectory(storeRoot, tableName);
         var manifests = new List<ManifestListEntry>(carried.Count + 2);
@@ -40,6 +50,11 @@ internal static class IcebergCommit
         if (added.Count > 0)
         {
             manifests.Add(WriteManifest(folder, schema, snapshotId, sequenceNumber, added, ManifestFiles.StatusAdded));
+        }
+
+        if (deleted is { Count: > 0 })
+        {
+            manifests.Add(WriteManifest(folder, schema, snapshotId, sequenceNumber, deleted, ManifestFiles.StatusDeleted));
         }
 
         var list = Path.Combine(folder, IcebergLocation.NewManifestListName(snapshotId));
@@ -130,7 +145,31 @@ internal static class IcebergCommit
 
         IcebergCatalogTables.Swap(connection, table.Name, table.MetadataLocation, location);
         RecordMetadataFile(connection, table.TableId, version, location, lastUpdatedMs, table.CurrentSnapshotId);
-        return new MetadataCommit(table.Name, version, location);
+        return new MetadataCommit(table.Name, version, location, Supersede(connection, table.TableId, version - MetadataLogLength));
+    }
+
+    /// <summary>Forgets the table's metadata files older than <paramref name="oldestKept"/>; returns their locations.</summary>
+    private static List<string> Supersede(SqliteConnection connection, long tableId, long oldestKept)
+    {
+        var locations = new List<string>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT location FROM metadata_files WHERE table_id = $table AND version < $oldest;";
+            command.Parameters.AddWithValue("$table", tableId);
+            command.Parameters.AddWithValue("$oldest", oldestKept);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                locations.Add(reader.GetString(0));
+            }
+        }
+
+        if (locations.Count > 0)
+        {
+            connection.Execute("DELETE FROM metadata_files WHERE table_id = $table AND version < $oldest;", ("$table", tableId), ("$oldest", oldestKept));
+        }
+
+        return locations;
     }
 
     /// <summary>Notes a metadata file as the table's newest (ours, or another writer's that was imported).</summary>
@@ -144,13 +183,24 @@ internal static class IcebergCommit
 
     /// <summary>
     /// After the transaction has committed: <c>metadata/version-hint.text</c>, which readers without a catalog
-    /// (Hadoop tables, icebird) use to find the newest metadata file. Best effort: the catalog is the truth.
+    /// (Hadoop tables, icebird) use to find the newest metadata file, and the deletion of the metadata files the
+    /// commit superseded. Best effort: the catalog is the truth, and a file left behind is an orphan.
     /// </summary>
-    public static void PublishVersionHint(string storeRoot, MetadataCommit? commit)
+    public static void AfterCommit(string storeRoot, MetadataCommit? commit)
     {
         if (commit is null)
         {
             return;
+        }
+
+        var folder = IcebergLocation.MetadataDirectory(storeRoot, commit.Table);
+        foreach (var superseded in commit.Superseded)
+        {
+            var path = IcebergLocation.ToLocalPath(superseded);
+            if (string.Equals(Path.GetDirectoryName(Path.GetFullPath(path)), Path.GetFullPath(folder), StringComparison.Ordinal))
+            {
+                DurableFile.TryDelete(path);
+            }
         }
 
         try
@@ -208,6 +258,8 @@ internal static class IcebergCommit
             ["schema.name-mapping.default"] = IcebergSchema.NameMapping(table.Schema),
             ["write.format.default"] = "parquet",
             ["write.parquet.compression-codec"] = "snappy",
+            ["write.metadata.delete-after-commit.enabled"] = "true",
+            ["write.metadata.previous-versions-max"] = MetadataLogLength.ToString(CultureInfo.InvariantCulture),
         };
         if (table.Dataset is { } dataset)
         {
@@ -248,11 +300,16 @@ internal static class IcebergCommit
     {
         var path = Path.Combine(folder, IcebergLocation.NewManifestName());
         var length = ManifestFiles.WriteManifest(path, schema, snapshotId, sequenceNumber, files, status);
+        var count = files.Count;
         var rows = files.Sum(f => f.RecordCount);
-        var added = status == ManifestFiles.StatusAdded;
         return new ManifestListEntry(
-            IcebergLocation.ToUri(path), length, Content: 0, sequenceNumber, sequenceNumber, snapshotId,
-            AddedFiles: added ? files.Count : 0, ExistingFiles: added ? 0 : files.Count, DeletedFiles: 0,
-            AddedRows: added ? rows : 0, ExistingRows: added ? 0 : rows, DeletedRows: 0);
+            IcebergLocation.ToUri(path), length, Content: 0, sequenceNumber,
+            MinSequenceNumber: files.Min(f => f.DataSequenceNumber ?? sequenceNumber), snapshotId,
+            AddedFiles: status == ManifestFiles.StatusAdded ? count : 0,
+            ExistingFiles: status == ManifestFiles.StatusExisting ? count : 0,
+            DeletedFiles: status == ManifestFiles.StatusDeleted ? count : 0,
+            AddedRows: status == ManifestFiles.StatusAdded ? rows : 0,
+            ExistingRows: status == ManifestFiles.StatusExisting ? rows : 0,
+            DeletedRows: status == ManifestFiles.StatusDeleted ? rows : 0);
     }
 }

@@ -23,7 +23,9 @@ internal sealed record ManifestListEntry(
 
 /// <summary>A data file a manifest adds: its location and the statistics written with it.</summary>
 /// <param name="AddedBySnapshotId">For an EXISTING entry, the snapshot that first added the file.</param>
-internal sealed record ManifestDataFile(string Location, long RecordCount, long SizeBytes, IReadOnlyList<ColumnStatistics>? Statistics, long? AddedBySnapshotId = null);
+/// <param name="DataSequenceNumber">For an EXISTING or DELETED entry, the sequence number the file was added with, when known.</param>
+internal sealed record ManifestDataFile(
+    string Location, long RecordCount, long SizeBytes, IReadOnlyList<ColumnStatistics>? Statistics, long? AddedBySnapshotId = null, long? DataSequenceNumber = null);
 
 /// <summary>A manifest entry as read back: enough to import another writer's appends.</summary>
 internal sealed record ManifestEntryInfo(int Status, long? SnapshotId, int Content, string FilePath, string FileFormat, long RecordCount, long SizeBytes);
@@ -40,8 +42,9 @@ internal static class ManifestFiles
     public const int StatusDeleted = 2;
 
     /// <summary>
-    /// Writes a manifest of <paramref name="files"/>, all with <paramref name="status"/> (ADDED by the snapshot, or
-    /// EXISTING: carried over from snapshots that are gone); returns its length in bytes.
+    /// Writes a manifest of <paramref name="files"/>, all with <paramref name="status"/> (ADDED by the snapshot,
+    /// EXISTING: carried over from snapshots that are gone, or DELETED by the snapshot: what an overwrite replaced);
+    /// returns its length in bytes.
     /// </summary>
     public static long WriteManifest(string fullPath, TableSchema schema, long snapshotId, long sequenceNumber, IReadOnlyList<ManifestDataFile> files, int status = StatusAdded)
     {
@@ -53,7 +56,7 @@ internal static class ManifestFiles
             ["partition-spec-id"] = "0",
             ["format-version"] = "2",
             ["content"] = "data",
-        }, files.Select(f => Entry(f, status, f.AddedBySnapshotId ?? snapshotId, sequenceNumber)));
+        }, files.Select(f => Entry(f, status, f.AddedBySnapshotId ?? snapshotId, f.DataSequenceNumber ?? sequenceNumber)));
         DurableFile.Write(fullPath, bytes);
         return bytes.Length;
     }

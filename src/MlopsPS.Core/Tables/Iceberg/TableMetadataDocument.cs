@@ -36,7 +36,8 @@ internal sealed record TableMetadataDocument(
     public byte[] ToUtf8()
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        // Compact, as PyIceberg writes it: the file grows with the snapshot log and is rewritten at every commit.
+        using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             json.WriteNumber("format-version", 2);

@@ -55,6 +55,29 @@ public sealed class IcebergMaintenanceTests
         Assert.Equal(20, InteropReaders.Icebird(IcebirdTests.TableLocation(temp, "t")).GetProperty("rowCount").GetInt32());
     }
 
+    [Fact]
+    public void EachCommit_KeepsTheLast100EarlierMetadataFiles_AsIcebergsDeleteAfterCommit()
+    {
+        using var temp = new TempStore();
+        for (var i = 0; i < 102; i++)
+        {
+            temp.Catalog.Append("t", [SampleRows.Batch(i, 1)]);
+        }
+
+        var files = MetadataFiles(temp).Where(f => f.EndsWith(".metadata.json", StringComparison.Ordinal)).ToList();
+        Assert.Equal(101, files.Count); // v2 .. v102
+        Assert.DoesNotContain("v1.metadata.json", files);
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.TableFolder("t"), "metadata", "v102.metadata.json")));
+        var log = document.RootElement.GetProperty("metadata-log").EnumerateArray().Select(e => Path.GetFileName(e.GetProperty("metadata-file").GetString()!)).ToList();
+        Assert.Equal(100, log.Count);
+        Assert.Equal("v2.metadata.json", log[0]);
+        var properties = document.RootElement.GetProperty("properties");
+        Assert.Equal("true", properties.GetProperty("write.metadata.delete-after-commit.enabled").GetString());
+        Assert.Equal("100", properties.GetProperty("write.metadata.previous-versions-max").GetString());
+        Assert.Equal(102, SampleRows.Ids(temp.Catalog.Scan("t", MlopsPS.Core.Tables.ScanSpec.Current)).Length);
+        Assert.Empty(temp.Catalog.RemoveOrphanFiles("t", TimeSpan.Zero, dryRun: true).Files);
+    }
+
     private static List<string> MetadataFiles(TempStore temp) =>
         Directory.GetFiles(Path.Combine(temp.TableFolder("t"), "metadata")).Select(f => Path.GetFileName(f)!).ToList();
 }

@@ -69,6 +69,38 @@ public sealed class IcebirdTests
         Assert.Equal(SampleRows.Range(0, 10), Ids(seen));
     }
 
+    [Fact]
+    public void AnOverwrite_ListsTheFilesItReplacedAsDeleted_AndIcebirdReadsOnlyItsRows()
+    {
+        using var temp = new TempStore();
+        var first = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
+        var second = temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
+        var overwrite = temp.Catalog.Append("t", [SampleRows.Batch(100, 5)], new AppendOptions { Overwrite = true });
+
+        var seen = InteropReaders.Icebird(TableLocation(temp, "t"));
+        Assert.Equal(SampleRows.Range(100, 5), Ids(seen));
+
+        string list;
+        using (var connection = temp.Store.OpenConnection())
+        {
+            list = IcebergCommit.ManifestListOf(connection, overwrite.SnapshotId)!;
+        }
+
+        var manifests = InteropReaders.DecodeAvro([IcebergLocation.ToLocalPath(list)]).EnumerateArray().Single().GetProperty("records").EnumerateArray().ToList();
+        Assert.Equal(2, manifests.Count);
+        var deleted = manifests.Single(m => m.GetProperty("deleted_files_count").GetInt32() == 2);
+        Assert.Equal(20, deleted.GetProperty("deleted_rows_count").GetInt64());
+        Assert.Equal(1, deleted.GetProperty("min_sequence_number").GetInt64());
+        var entries = InteropReaders.DecodeAvro([IcebergLocation.ToLocalPath(deleted.GetProperty("manifest_path").GetString()!)])
+            .EnumerateArray().Single().GetProperty("records").EnumerateArray().ToList();
+        Assert.All(entries, e => Assert.Equal(2, e.GetProperty("status").GetInt32())); // DELETED
+        Assert.All(entries, e => Assert.Equal(overwrite.SnapshotId, e.GetProperty("snapshot_id").GetInt64()));
+        Assert.Equal([1L, 2L], entries.Select(e => e.GetProperty("sequence_number").GetInt64()).Order());
+        Assert.Equal(
+            new[] { first, second }.Select(s => IcebergLocation.ToUri(Path.Combine(temp.Root, s.DataFiles[^1]))).Order(StringComparer.Ordinal),
+            entries.Select(e => e.GetProperty("data_file").GetProperty("file_path").GetString()!).Order(StringComparer.Ordinal));
+    }
+
     private static long[] Ids(JsonElement seen) => seen.GetProperty("rows").EnumerateArray()
         .Select(r => long.Parse(r.GetProperty("id").GetString()!, CultureInfo.InvariantCulture)).Order().ToArray();
 

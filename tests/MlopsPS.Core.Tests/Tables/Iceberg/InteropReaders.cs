@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
+using MlopsPS.Core.Tests.TestSupport;
 
 namespace MlopsPS.Core.Tests.Tables.Iceberg;
 
@@ -39,30 +39,6 @@ internal static class InteropReaders
     public static JsonElement ForeignCommit(string catalogPath, string ns, string table, string dataFile, long records, params string[] options) =>
         Run(Python, [Path.Combine(Directory, "foreign_commit.py"), catalogPath, ns, table, dataFile, records.ToString(System.Globalization.CultureInfo.InvariantCulture), .. options]);
 
-    private static JsonElement Run(string program, IReadOnlyList<string> arguments)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Directory,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} did not finish within 2 minutes.");
-        }
-
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {error.Result}");
-        return JsonDocument.Parse(output.Result).RootElement.Clone();
-    }
+    private static JsonElement Run(string program, IReadOnlyList<string> arguments) =>
+        JsonDocument.Parse(ChildProcess.Run(program, arguments, Directory)).RootElement.Clone();
 }
