@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using MlopsPS.Core.Store;
@@ -70,23 +69,7 @@ public sealed class PostgresCluster : IDisposable
 
     private static void RunAsPostgres(string command) => Run("su", "postgres", "-s", "/bin/sh", "-c", command);
 
-    private static void Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {error.Result}{output.Result}");
-        }
-    }
+    private static void Run(string program, params string[] arguments) => ChildProcess.Run(program, arguments);
 }
 
 /// <summary>The xunit collection whose tests share one <see cref="PostgresCluster"/>, started once per run.</summary>
