@@ -1,7 +1,6 @@
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
-using System.Text;
 
 namespace MlopsPS.Core.Store;
 
@@ -66,25 +65,7 @@ public sealed class PostgreSqlDialect : ICatalogDialect
     public string WildcardMatch(string column, string parameter) => $"{column} LIKE {parameter}";
 
     /// <inheritdoc />
-    public string WildcardPattern(string wildcard)
-    {
-        // LIKE's own wildcards and its escape character (a backslash) are literal in a PowerShell name pattern.
-        var like = new StringBuilder();
-        foreach (var c in wildcard)
-        {
-            like.Append(c switch
-            {
-                '*' => "%",
-                '?' => "_",
-                '%' => "\\%",
-                '_' => "\\_",
-                '\\' => "\\\\",
-                _ => c.ToString(),
-            });
-        }
-
-        return like.ToString();
-    }
+    public string WildcardPattern(string wildcard) => Common.SqlLike.FromWildcard(wildcard);
 
     /// <inheritdoc />
     public string CaseSensitiveLike(string column, string parameter) => $"{column} LIKE {parameter}";
