@@ -107,11 +107,13 @@ Describe 'A PostgreSQL store' {
         (Get-MlopsStore -Store $location).TableCount | Should -Be 0
     }
 
-    It 'serves the tracking cmdlets' {
+    It 'serves the tracking and registry cmdlets' {
         $location = New-TestPostgresStore -Cluster $cluster
         Get-Experiment -Store $location -ErrorAction Stop | Should -BeNullOrEmpty
         Get-ExperimentRun -Store $location -Filter "metrics.roc_auc > 0.5 and params.max_depth = '6'" -ErrorAction Stop | Should -BeNullOrEmpty
         { Get-ExperimentRun -Store $location -Experiment missing -ErrorAction Stop } | Should -Throw -ErrorId 'ExperimentNotFound,MlopsPS.Commands.GetExperimentRunCommand'
+        Get-RegisteredModel -Store $location -ErrorAction Stop | Should -BeNullOrEmpty
+        { Get-ModelVersion -Store $location -ModelName missing -ErrorAction Stop } | Should -Throw -ErrorId 'ModelNotFound,MlopsPS.Commands.GetModelVersionCommand'
     }
 
     It 'that cannot connect is one error naming host and port, never the password' {

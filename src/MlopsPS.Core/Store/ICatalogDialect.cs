@@ -53,4 +53,7 @@ public interface ICatalogDialect
 
     /// <summary>An aggregate of key/value rows into one JSON object text (NULL or <c>{}</c> over no rows).</summary>
     string JsonObjectAggregate(string key, string value);
+
+    /// <summary>An aggregate of values into one JSON array text (NULL or <c>[]</c> over no rows).</summary>
+    string JsonArrayAggregate(string value);
 }

@@ -75,4 +75,7 @@ public sealed class PostgreSqlDialect : ICatalogDialect
 
     /// <inheritdoc />
     public string JsonObjectAggregate(string key, string value) => $"json_object_agg({key}, {value})::text";
+
+    /// <inheritdoc />
+    public string JsonArrayAggregate(string value) => $"json_agg({value})::text";
 }

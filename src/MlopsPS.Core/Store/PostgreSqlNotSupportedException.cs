@@ -9,8 +9,9 @@ public sealed class PostgreSqlNotSupportedException : StoreException
     /// <summary>Creates the exception for <paramref name="what"/> (a cmdlet or an area of the catalog).</summary>
     public PostgreSqlNotSupportedException(string what)
         : base(
-            $"PostgreSQL stores do not support {what} yet. In this version a PostgreSQL store serves Get-MlopsStore and the " +
-            "tracking cmdlets (Get-Experiment, Get-ExperimentRun, ...) only; use a store folder (SQLite) for everything else.",
+            $"PostgreSQL stores do not support {what} yet. In this version a PostgreSQL store serves Get-MlopsStore, the " +
+            "tracking cmdlets (Get-Experiment, Get-ExperimentRun, ...) and the registry's (Register-Model, Get-ModelVersion, " +
+            "Set-ModelAlias, ...) only; use a store folder (SQLite) for everything else.",
             MlopsErrorKind.InvalidOperation)
     {
     }

@@ -70,4 +70,7 @@ public sealed class SqliteDialect : ICatalogDialect
 
     /// <inheritdoc />
     public string JsonObjectAggregate(string key, string value) => $"json_group_object({key}, {value})";
+
+    /// <inheritdoc />
+    public string JsonArrayAggregate(string value) => $"json_group_array({value})";
 }
