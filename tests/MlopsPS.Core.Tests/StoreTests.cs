@@ -100,6 +100,23 @@ public sealed class StoreTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public void APostgreSqlCatalogComparesTextByItsBytes_AsSqlite_WhateverTheServersLocale()
+    {
+        using var store = new TemporaryStore(StoreBackend.PostgreSql, cluster);
+        using var connection = store.Store.Database.Open();
+
+        // Every text column of MlopsPS's own tables (the Iceberg catalog's are PyIceberg's, as that creates them).
+        var other = CatalogDatabase.Scalar(connection, null, """
+            SELECT string_agg(table_name || '.' || column_name, ', ')
+            FROM information_schema.columns
+            WHERE table_schema = current_schema() AND data_type = 'text' AND collation_name IS DISTINCT FROM 'C';
+            """);
+        Assert.True(other is DBNull or null, $"text columns without the C collation: {other}");
+        Assert.True(Convert.ToInt64(CatalogDatabase.Scalar(connection, null,
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND collation_name = 'C';")) > 50);
+    }
+
+    [Fact]
     public void APostgreSqlStoreThatCannotConnect_IsOneErrorNamingHostAndPort_NeverThePassword()
     {
         // A port nothing listens on: take one, then let it go.
