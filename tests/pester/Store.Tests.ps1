@@ -116,6 +116,27 @@ Describe 'A PostgreSQL store' {
         { Get-ModelVersion -Store $location -ModelName missing -ErrorAction Stop } | Should -Throw -ErrorId 'ModelNotFound,MlopsPS.Commands.GetModelVersionCommand'
     }
 
+    It 'is migrated once when three processes with their own working folders open it at the same moment' {
+        # Separate pwsh processes, as separate machines would be (no shared memory; each its own working folder).
+        # A migration applied twice fails (its CREATE TABLE finds the table there), so every process must succeed.
+        $location = New-TestPostgresStore -Cluster $cluster
+        $start = [datetime]::UtcNow.AddSeconds(4).ToString('o')
+        $children = foreach ($i in 1..3) {
+            $work = New-Item -ItemType Directory (New-TestStore -Name "machine$i")
+            Start-ChildPwsh -WorkingDirectory $work.FullName -Script @"
+while ([datetime]::UtcNow -lt [datetime]::Parse('$start').ToUniversalTime()) { Start-Sleep -Milliseconds 5 }
+(Get-MlopsStore -Store '$location' -ErrorAction Stop).SchemaVersion
+"@
+        }
+        $results = $children | Wait-ChildPwsh
+        $expected = (Get-MlopsStore -Store $location).SchemaVersion
+        foreach ($result in $results) {
+            $result.Error | Should -BeNullOrEmpty
+            $result.ExitCode | Should -Be 0
+            [int]$result.Output.Trim() | Should -Be $expected
+        }
+    }
+
     It 'that cannot connect is one error naming host and port, never the password' {
         $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
         $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()

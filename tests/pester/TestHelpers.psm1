@@ -12,8 +12,8 @@ function New-TestStore {
     Join-Path $root ("$Name-" + [guid]::NewGuid().ToString('N'))
 }
 
-function Invoke-ChildPwsh {
-    # Runs a script in a separate pwsh with the module loaded; returns its output lines and exit code.
+function Start-ChildPwsh {
+    # Starts a script in a separate pwsh with the module loaded and returns the process; Wait-ChildPwsh collects it.
     # -NoModule: a bare pwsh, for a script that must see the process before the module loads. An -Environment entry
     # whose value is $null removes that variable.
     param([Parameter(Mandatory)][string] $Script, [hashtable] $Environment = @{}, [switch] $NoModule, [string] $WorkingDirectory)
@@ -28,10 +28,24 @@ function Invoke-ChildPwsh {
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $process = [System.Diagnostics.Process]::Start($psi)
-    $stdout = $process.StandardOutput.ReadToEndAsync()
-    $stderr = $process.StandardError.ReadToEndAsync()
-    $process.WaitForExit()
-    [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result; Error = $stderr.Result }
+    # Both streams are read from the start, so a chatty child never blocks on a full pipe.
+    [pscustomobject]@{ Process = $process; Output = $process.StandardOutput.ReadToEndAsync(); Error = $process.StandardError.ReadToEndAsync() }
+}
+
+function Wait-ChildPwsh {
+    # Waits for a child started by Start-ChildPwsh; returns its output, error text and exit code.
+    param([Parameter(Mandatory, ValueFromPipeline)] $Child)
+    process {
+        $Child.Process.WaitForExit()
+        [pscustomobject]@{ ExitCode = $Child.Process.ExitCode; Output = $Child.Output.Result; Error = $Child.Error.Result }
+    }
+}
+
+function Invoke-ChildPwsh {
+    # Runs a script in a separate pwsh with the module loaded; returns its output lines and exit code (parameters as
+    # Start-ChildPwsh's).
+    param([Parameter(Mandatory)][string] $Script, [hashtable] $Environment = @{}, [switch] $NoModule, [string] $WorkingDirectory)
+    Start-ChildPwsh @PSBoundParameters | Wait-ChildPwsh
 }
 
 function Invoke-AsPostgres {
@@ -70,4 +84,4 @@ function Stop-TestPostgres {
     Remove-Item -Recurse -Force $Cluster.Directory -ErrorAction Ignore
 }
 
-Export-ModuleMember -Function Import-MlopsTestModule, New-TestStore, Invoke-ChildPwsh, Start-TestPostgres, New-TestPostgresStore, Stop-TestPostgres
+Export-ModuleMember -Function Import-MlopsTestModule, New-TestStore, Start-ChildPwsh, Wait-ChildPwsh, Invoke-ChildPwsh, Start-TestPostgres, New-TestPostgresStore, Stop-TestPostgres
