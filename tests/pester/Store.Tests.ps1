@@ -110,6 +110,8 @@ Describe 'A PostgreSQL store' {
     It 'serves the tracking and registry cmdlets' {
         $location = New-TestPostgresStore -Cluster $cluster
         Get-Experiment -Store $location -ErrorAction Stop | Should -BeNullOrEmpty
+        # The Store property of output objects is the location without a password, and the next cmdlet binds it.
+        Get-MlopsStore -Store $location | Get-Experiment -ErrorAction Stop | Should -BeNullOrEmpty
         Get-ExperimentRun -Store $location -Filter "metrics.roc_auc > 0.5 and params.max_depth = '6'" -ErrorAction Stop | Should -BeNullOrEmpty
         { Get-ExperimentRun -Store $location -Experiment missing -ErrorAction Stop } | Should -Throw -ErrorId 'ExperimentNotFound,MlopsPS.Commands.GetExperimentRunCommand'
         Get-RegisteredModel -Store $location -ErrorAction Stop | Should -BeNullOrEmpty
