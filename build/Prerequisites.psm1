@@ -12,6 +12,7 @@ $script:AptPackages = @(
     [pscustomobject]@{ Name = 'chromium'; Runtime = $false; Purpose = 'the report tests render Export-ModelEndpointReport headless' }
     [pscustomobject]@{ Name = 'python3-avro'; Runtime = $false; Purpose = 'interop tests: an independent Avro reader decodes our Iceberg manifests' }
     [pscustomobject]@{ Name = 'nodejs'; Runtime = $false; Purpose = 'interop tests: icebird, a JavaScript Iceberg reader, reads our tables' }
+    [pscustomobject]@{ Name = 'postgresql-15'; Runtime = $false; Purpose = 'the PostgreSQL store tests start a private cluster of their own (initdb, pg_ctl) on loopback' }
     # Debian's npm only where no npm is on PATH: NodeSource's nodejs package (a common way to get a newer node, and
     # what dpkg then reports as 'nodejs') ships its own npm and conflicts with Debian's, which apt would resolve by
     # removing it.

@@ -104,7 +104,7 @@ public sealed class JobCatalog
     public IReadOnlyList<JobDefinition> List(string? namePattern = null)
     {
         using var connection = _store.OpenConnection();
-        return ReadDefinitions(connection, "WHERE j.name LIKE $pattern ESCAPE '\\'", ("$pattern", WildcardToLike(namePattern ?? "*")));
+        return ReadDefinitions(connection, "WHERE j.name LIKE $pattern ESCAPE '\\'", ("$pattern", SqlLike.FromWildcard(namePattern ?? "*")));
     }
 
     /// <summary>The names of all jobs (one cheap query, for tab completion).</summary>
@@ -296,7 +296,7 @@ public sealed class JobCatalog
             for (var i = 0; i < jobs.Count; i++)
             {
                 clauses.Add($"job_name LIKE $job{i} ESCAPE '\\'");
-                parameters.Add(($"$job{i}", WildcardToLike(jobs[i])));
+                parameters.Add(($"$job{i}", SqlLike.FromWildcard(jobs[i])));
             }
 
             where.Add("(" + string.Join(" OR ", clauses) + ")");
@@ -1212,25 +1212,6 @@ public sealed class JobCatalog
         {
             throw new InvalidJobDefinitionException($"The working folder '{directory}' does not exist (an absolute path is required).");
         }
-    }
-
-    private static string WildcardToLike(string pattern)
-    {
-        var builder = new StringBuilder(pattern.Length + 4);
-        foreach (var c in pattern)
-        {
-            builder.Append(c switch
-            {
-                '*' => "%",
-                '?' => "_",
-                '%' => "\\%",
-                '_' => "\\_",
-                '\\' => "\\\\",
-                _ => c.ToString(),
-            });
-        }
-
-        return builder.ToString();
     }
 
     private static string Slug(string name)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using MlopsPS.Core.Common;
 using MlopsPS.Core.Models;
 using MlopsPS.Core.Store;
@@ -52,23 +52,23 @@ public sealed partial class ModelRegistry
             throw new InvalidModelException($"The model of run {runId} lacks its model file '{metadata.ModelFile}'.");
         }
 
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         var now = UnixTime.NowMs();
-        Execute(connection, """
-            INSERT INTO registered_models (name, creation_time, last_updated_time) VALUES ($name, $now, $now)
+        CatalogDatabase.Execute(connection, null, """
+            INSERT INTO registered_models (name, creation_time, last_updated_time) VALUES (@name, @now, @now)
             ON CONFLICT (name) DO UPDATE SET last_updated_time = excluded.last_updated_time;
-            """, ("$name", modelName), ("$now", now));
+            """, ("name", modelName), ("now", now));
         using var next = connection.CreateCommand();
-        next.CommandText = "SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE name = $name;";
-        next.Parameters.AddWithValue("$name", modelName);
+        next.CommandText = "SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE name = @name;";
+        next.AddParameter("name", modelName);
         var version = Convert.ToInt32(next.ExecuteScalar(), CultureInfo.InvariantCulture);
-        Execute(connection, """
+        CatalogDatabase.Execute(connection, null, """
             INSERT INTO model_versions (name, version, run_id, source, status, signature_json, creation_time)
-            VALUES ($name, $version, $run, $source, 'READY', $signature, $now);
+            VALUES (@name, @version, @run, @source, 'READY', @signature, @now);
             """,
-            ("$name", modelName), ("$version", version), ("$run", runId), ("$source", modelDirectory),
-            ("$signature", JsonSerializer.Serialize(metadata.Inputs)), ("$now", now));
+            ("name", modelName), ("version", version), ("run", runId), ("source", modelDirectory),
+            ("signature", JsonSerializer.Serialize(metadata.Inputs)), ("now", now));
         transaction.Commit();
         return GetVersion(modelName, version);
     }
@@ -76,15 +76,16 @@ public sealed partial class ModelRegistry
     /// <summary>A registered model by name.</summary>
     public RegisteredModel GetModel(string modelName)
     {
-        using var connection = _store.OpenConnection();
-        return ReadModels(connection, "WHERE m.name = $pattern", modelName).SingleOrDefault() ?? throw new ModelNotFoundException(modelName);
+        using var connection = _store.Database.Open();
+        return ReadModels(connection, "WHERE m.name = @pattern", modelName).SingleOrDefault() ?? throw new ModelNotFoundException(modelName);
     }
 
     /// <summary>The registered models whose names match a <c>*</c>/<c>?</c> wildcard, by name.</summary>
     public IReadOnlyList<RegisteredModel> ListModels(string? namePattern = null)
     {
-        using var connection = _store.OpenConnection();
-        return ReadModels(connection, "WHERE m.name GLOB $pattern", SqlGlob.FromWildcard(namePattern ?? "*"));
+        using var connection = _store.Database.Open();
+        var dialect = _store.Database.Dialect;
+        return ReadModels(connection, $"WHERE {dialect.WildcardMatch("m.name", "@pattern")}", dialect.WildcardPattern(namePattern ?? "*"));
     }
 
     /// <summary>The names of all registered models (one cheap query, for tab completion).</summary>
@@ -93,7 +94,7 @@ public sealed partial class ModelRegistry
     /// <summary>One version of a model.</summary>
     public ModelVersion GetVersion(string modelName, int version)
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         return ReadVersions(connection, modelName, version).SingleOrDefault()
             ?? (ModelExists(connection, modelName)
                 ? throw new ModelVersionNotFoundException(modelName, version.ToString(CultureInfo.InvariantCulture))
@@ -119,7 +120,7 @@ public sealed partial class ModelRegistry
     /// <summary>Every version of a model, newest first.</summary>
     public IReadOnlyList<ModelVersion> ListVersions(string modelName)
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         var versions = ReadVersions(connection, modelName, null);
         return versions.Count > 0 || ModelExists(connection, modelName) ? versions : throw new ModelNotFoundException(modelName);
     }
@@ -127,16 +128,16 @@ public sealed partial class ModelRegistry
     /// <summary>The versions registered from a run.</summary>
     public IReadOnlyList<ModelVersion> VersionsOfRun(string runId)
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, version FROM model_versions WHERE run_id = $run ORDER BY name, version;";
-        command.Parameters.AddWithValue("$run", runId);
+        command.CommandText = "SELECT name, version FROM model_versions WHERE run_id = @run ORDER BY name, version;";
+        command.AddParameter("run", runId);
         var keys = new List<(string, int)>();
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                keys.Add((reader.GetString(0), reader.GetInt32(1)));
+                keys.Add((reader.GetString(0), Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture)));
             }
         }
 
@@ -148,11 +149,11 @@ public sealed partial class ModelRegistry
     {
         ValidateAlias(alias);
         GetVersion(modelName, version);
-        using var connection = _store.OpenConnection();
-        Execute(connection, """
-            INSERT INTO model_aliases (name, alias, version) VALUES ($name, $alias, $version)
+        using var connection = _store.Database.Open();
+        CatalogDatabase.Execute(connection, null, """
+            INSERT INTO model_aliases (name, alias, version) VALUES (@name, @alias, @version)
             ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version;
-            """, ("$name", modelName), ("$alias", alias), ("$version", version));
+            """, ("name", modelName), ("alias", alias), ("version", version));
         return GetVersion(modelName, version);
     }
 
@@ -160,8 +161,8 @@ public sealed partial class ModelRegistry
     public bool RemoveAlias(string modelName, string alias)
     {
         GetModel(modelName);
-        using var connection = _store.OpenConnection();
-        return Execute(connection, "DELETE FROM model_aliases WHERE name = $name AND alias = $alias;", ("$name", modelName), ("$alias", alias)) > 0;
+        using var connection = _store.Database.Open();
+        return CatalogDatabase.Execute(connection, null, "DELETE FROM model_aliases WHERE name = @name AND alias = @alias;", ("name", modelName), ("alias", alias)) > 0;
     }
 
     /// <summary>
@@ -190,16 +191,16 @@ public sealed partial class ModelRegistry
     [GeneratedRegex(@"^(models:/)?(?<name>[^/@]+)(/(?<version>\d+|latest)|@(?<alias>[A-Za-z0-9_\-]+))?$", RegexOptions.IgnoreCase)]
     private static partial Regex ModelUriPattern();
 
-    private static IReadOnlyList<RegisteredModel> ReadModels(SqliteConnection connection, string where, string pattern)
+    private IReadOnlyList<RegisteredModel> ReadModels(DbConnection connection, string where, string pattern)
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT m.name, m.description, m.creation_time, m.last_updated_time,
                    (SELECT coalesce(max(version), 0) FROM model_versions v WHERE v.name = m.name),
-                   (SELECT json_group_object(alias, version) FROM model_aliases a WHERE a.name = m.name)
+                   (SELECT {_store.Database.Dialect.JsonObjectAggregate("alias", "version")} FROM model_aliases a WHERE a.name = m.name)
             FROM registered_models m {where} ORDER BY m.name;
             """;
-        command.Parameters.AddWithValue("$pattern", pattern);
+        command.AddParameter("pattern", pattern);
         using var reader = command.ExecuteReader();
         var models = new List<RegisteredModel>();
         while (reader.Read())
@@ -209,62 +210,51 @@ public sealed partial class ModelRegistry
                 reader.IsDBNull(1) ? null : reader.GetString(1),
                 UnixTime.ToDateTime(reader.GetInt64(2)),
                 UnixTime.ToDateTime(reader.GetInt64(3)),
-                reader.GetInt32(4),
+                Convert.ToInt32(reader.GetValue(4), CultureInfo.InvariantCulture),
                 JsonSerializer.Deserialize<SortedDictionary<string, int>>(reader.IsDBNull(5) ? "{}" : reader.GetString(5)) ?? []));
         }
 
         return models;
     }
 
-    private static List<ModelVersion> ReadVersions(SqliteConnection connection, string modelName, int? version)
+    private List<ModelVersion> ReadVersions(DbConnection connection, string modelName, int? version)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = """
+        command.CommandText = $"""
             SELECT v.name, v.version, v.run_id, v.source, v.status, v.status_message, v.signature_json, v.creation_time,
-                   (SELECT json_group_array(alias) FROM (SELECT alias FROM model_aliases a WHERE a.name = v.name AND a.version = v.version ORDER BY alias))
+                   (SELECT {_store.Database.Dialect.JsonArrayAggregate("alias")}
+                    FROM (SELECT alias FROM model_aliases a WHERE a.name = v.name AND a.version = v.version ORDER BY alias) AS ordered)
             FROM model_versions v
-            WHERE v.name = $name AND ($version IS NULL OR v.version = $version)
+            WHERE v.name = @name AND (CAST(@version AS BIGINT) IS NULL OR v.version = @version)
             ORDER BY v.version DESC;
             """;
-        command.Parameters.AddWithValue("$name", modelName);
-        command.Parameters.AddWithValue("$version", (object?)version ?? DBNull.Value);
+        command.AddParameter("name", modelName);
+        command.AddParameter("version", version);
         using var reader = command.ExecuteReader();
         var versions = new List<ModelVersion>();
         while (reader.Read())
         {
             versions.Add(new ModelVersion(
                 reader.GetString(0),
-                reader.GetInt32(1),
+                Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture),
                 reader.IsDBNull(2) ? null : reader.GetString(2),
                 reader.GetString(3),
                 ParseStatus(reader.GetString(4)),
                 reader.IsDBNull(5) ? null : reader.GetString(5),
                 reader.IsDBNull(6) ? [] : JsonSerializer.Deserialize<ModelInput[]>(reader.GetString(6)) ?? [],
-                JsonSerializer.Deserialize<string[]>(reader.GetString(8)) ?? [],
+                (reader.IsDBNull(8) ? [] : JsonSerializer.Deserialize<string[]>(reader.GetString(8))) ?? [],
                 UnixTime.ToDateTime(reader.GetInt64(7))));
         }
 
         return versions;
     }
 
-    private static bool ModelExists(SqliteConnection connection, string modelName)
+    private static bool ModelExists(DbConnection connection, string modelName)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM registered_models WHERE name = $name;";
-        command.Parameters.AddWithValue("$name", modelName);
+        command.CommandText = "SELECT 1 FROM registered_models WHERE name = @name;";
+        command.AddParameter("name", modelName);
         return command.ExecuteScalar() is not null;
-    }
-
-    private static int Execute(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command.ExecuteNonQuery();
     }
 
     private static ModelVersionStatus ParseStatus(string text) =>

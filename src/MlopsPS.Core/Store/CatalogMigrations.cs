@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Data.Sqlite;
@@ -5,105 +6,123 @@ using Microsoft.Data.Sqlite;
 namespace MlopsPS.Core.Store;
 
 /// <summary>
-/// Brings a catalog to the newest schema. Migrations are embedded <c>Store/Migrations/NNNN_name.sql</c> files
-/// applied in order; SQLite's <c>user_version</c> records the last one applied.
+/// Brings a catalog to the newest schema. Migrations are embedded <c>Store/Migrations/NNNN_name.sql</c> files applied
+/// in order, shared by both engines; where an engine needs other SQL, <c>NNNN_name.sqlite.sql</c> or
+/// <c>NNNN_name.postgresql.sql</c> takes the shared file's place for it. The dialect records the last one applied
+/// (SQLite's <c>user_version</c>, PostgreSQL's <c>mlops_schema_version</c>).
 /// </summary>
 public static class CatalogMigrations
 {
-    private static readonly Lazy<IReadOnlyList<Migration>> s_all = new(LoadEmbedded);
+    private static readonly Lazy<IReadOnlyDictionary<StoreBackend, IReadOnlyList<Migration>>> s_all = new(LoadEmbedded);
 
     // Migrations that need more than SQL: run after their SQL, in the same transaction, with the store's folder.
-    private static readonly Dictionary<int, Action<SqliteConnection, string>> s_codeSteps = new()
+    private static readonly Dictionary<(StoreBackend, int), Action<DbConnection, DbTransaction, string>> s_codeSteps = new()
     {
-        [8] = Tables.Iceberg.IcebergBackfill.Run,
+        // SQLite: PyIceberg's catalog DDL, then Iceberg metadata for every table the store already has.
+        [(StoreBackend.Sqlite, 8)] = (connection, _, root) => Tables.Iceberg.IcebergBackfill.Run((SqliteConnection)connection, root),
+        // PostgreSQL stores begin at a schema with Iceberg tables (no older one exists): the catalog DDL only.
+        [(StoreBackend.PostgreSql, 8)] = (connection, transaction, _) => Tables.Iceberg.IcebergCatalogSchema.Create(connection, transaction),
     };
 
-    /// <summary>Every migration the engine knows, in version order.</summary>
-    public static IReadOnlyList<Migration> All => s_all.Value;
+    /// <summary>Every SQLite migration, in version order.</summary>
+    public static IReadOnlyList<Migration> All => For(StoreBackend.Sqlite);
 
-    /// <summary>The schema version a fully migrated catalog has.</summary>
+    /// <summary>The schema version a fully migrated catalog has (the same on both engines).</summary>
     public static int LatestVersion => All.Count == 0 ? 0 : All[^1].Version;
 
+    /// <summary>Every migration of <paramref name="backend"/>, in version order.</summary>
+    public static IReadOnlyList<Migration> For(StoreBackend backend) => s_all.Value[backend];
+
     /// <summary>
-    /// Applies the migrations the catalog lacks. <c>BEGIN IMMEDIATE</c> takes the write lock first, so two
-    /// processes opening a new store at once apply each migration exactly once.
+    /// Applies the migrations the catalog lacks, each once even when several processes open a new or older catalog
+    /// at once: the migrating transaction takes the dialect's lock (SQLite's <c>BEGIN IMMEDIATE</c>, PostgreSQL's
+    /// advisory lock), then reads the version again. A catalog newer than this module is refused, naming both versions.
     /// </summary>
-    public static int Apply(SqliteConnection connection)
+    public static int Apply(CatalogDatabase database, string storeRoot)
     {
-        var current = ReadVersion(connection);
+        var dialect = database.Dialect;
+        using var connection = database.Open();
+        var current = dialect.ReadSchemaVersion(connection, null);
         if (current == LatestVersion)
         {
             return current;
         }
 
-        if (current > LatestVersion)
+        RefuseNewer(current);
+        using var transaction = dialect.BeginWrite(connection);
+        dialect.LockForMigration(connection, transaction);
+        current = dialect.ReadSchemaVersion(connection, transaction);
+        RefuseNewer(current);
+        foreach (var migration in For(dialect.Backend).Where(m => m.Version > current))
         {
-            throw new StoreException(
-                $"The store's catalog has schema version {current}, newer than this MlopsPS understands " +
-                $"({LatestVersion}). Update the MlopsPS module.");
-        }
-
-        // The catalog file lives in the store's folder: code steps write files beside it.
-        var storeRoot = Path.GetDirectoryName(Path.GetFullPath(connection.DataSource))!;
-        using var transaction = connection.BeginTransaction(deferred: false);
-        current = ReadVersion(connection);
-        foreach (var migration in All.Where(m => m.Version > current))
-        {
-            using (var command = connection.CreateCommand())
+            CatalogDatabase.Execute(connection, transaction, migration.Sql);
+            if (s_codeSteps.TryGetValue((dialect.Backend, migration.Version), out var step))
             {
-                command.Transaction = transaction;
-                command.CommandText = migration.Sql;
-                command.ExecuteNonQuery();
+                step(connection, transaction, storeRoot);
             }
 
-            if (s_codeSteps.TryGetValue(migration.Version, out var step))
-            {
-                step(connection, storeRoot);
-            }
-
-            using var version = connection.CreateCommand();
-            version.Transaction = transaction;
-            version.CommandText = $"PRAGMA user_version = {migration.Version.ToString(CultureInfo.InvariantCulture)};";
-            version.ExecuteNonQuery();
+            dialect.WriteSchemaVersion(connection, transaction, migration.Version);
         }
 
         transaction.Commit();
         return LatestVersion;
     }
 
-    /// <summary>The catalog's schema version (0 for a new file).</summary>
-    public static int ReadVersion(SqliteConnection connection)
+    private static void RefuseNewer(int current)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA user_version;";
-        return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (current > LatestVersion)
+        {
+            throw new StoreException(
+                $"The store's catalog has schema version {current}, newer than this MlopsPS understands " +
+                $"({LatestVersion}). Update the MlopsPS module.");
+        }
     }
 
-    private static IReadOnlyList<Migration> LoadEmbedded()
+    private static IReadOnlyDictionary<StoreBackend, IReadOnlyList<Migration>> LoadEmbedded()
     {
         var assembly = typeof(CatalogMigrations).Assembly;
         const string prefix = "MlopsPS.Core.Store.Migrations.";
-        var migrations = new List<Migration>();
+        var shared = new Dictionary<int, Migration>();
+        var overrides = new Dictionary<(string Suffix, int Version), Migration>();
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
         {
-            // The csproj names each resource after its file, e.g. MlopsPS.Core.Store.Migrations.0001_tables.sql.
-            var fileName = resource[prefix.Length..];
+            // The csproj names each resource after its file: MlopsPS.Core.Store.Migrations.0001_tables.sql, or with an
+            // engine's suffix before .sql (0008_iceberg.postgresql.sql).
+            var fileName = resource[prefix.Length..^".sql".Length];
             var separator = fileName.IndexOf('_', StringComparison.Ordinal);
             var version = int.Parse(fileName[..separator], NumberStyles.None, CultureInfo.InvariantCulture);
-            var name = Path.GetFileNameWithoutExtension(fileName[(separator + 1)..]);
-            migrations.Add(new Migration(version, name, ReadResource(assembly, resource)));
-        }
-
-        migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
-        for (var i = 0; i < migrations.Count; i++)
-        {
-            if (migrations[i].Version != i + 1)
+            var parts = fileName[(separator + 1)..].Split('.');
+            var migration = new Migration(version, parts[0], ReadResource(assembly, resource));
+            if (parts.Length == 1)
             {
-                throw new InvalidOperationException($"Catalog migrations must be numbered 1, 2, 3, ...; found {migrations[i].Version} at position {i + 1}.");
+                shared.Add(version, migration);
+            }
+            else
+            {
+                overrides.Add((parts[1], version), migration);
             }
         }
 
-        return migrations;
+        var versions = shared.Keys.Concat(overrides.Keys.Select(k => k.Version)).Distinct().Order().ToArray();
+        var result = new Dictionary<StoreBackend, IReadOnlyList<Migration>>();
+        foreach (var dialect in new ICatalogDialect[] { SqliteDialect.Instance, PostgreSqlDialect.Instance })
+        {
+            var list = new List<Migration>();
+            foreach (var version in versions)
+            {
+                if (version != list.Count + 1)
+                {
+                    throw new InvalidOperationException($"Catalog migrations must be numbered 1, 2, 3, ...; found {version} at position {list.Count + 1}.");
+                }
+
+                list.Add(overrides.GetValueOrDefault((dialect.MigrationSuffix, version)) ?? shared.GetValueOrDefault(version)
+                    ?? throw new InvalidOperationException($"Catalog migration {version} has no SQL for {dialect.Backend}: add NNNN_name.sql or NNNN_name.{dialect.MigrationSuffix}.sql."));
+            }
+
+            result.Add(dialect.Backend, list);
+        }
+
+        return result;
     }
 
     private static string ReadResource(Assembly assembly, string resource)

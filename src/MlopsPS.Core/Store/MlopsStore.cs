@@ -3,39 +3,42 @@ using Microsoft.Data.Sqlite;
 namespace MlopsPS.Core.Store;
 
 /// <summary>
-/// One store folder: the SQLite catalog (<c>catalog.db</c>, WAL mode) and the folders of Parquet data files,
-/// run artifacts and logs. Cheap to create; every operation opens its own short-lived connection, so several
-/// processes (cmdlets, jobs, scoring hosts) share one store safely.
+/// One store: the catalog (SQLite <c>catalog.db</c> in the store folder, WAL mode; or a PostgreSQL database) and the
+/// folders of Parquet data files, run artifacts and logs (in the store folder, or the PostgreSQL store's warehouse).
+/// Cheap to create; every operation opens its own short-lived connection, so several processes (cmdlets, jobs,
+/// scoring hosts) share one store safely.
 /// </summary>
 public sealed class MlopsStore
 {
     /// <summary>How long a connection waits for another process's write lock before it gives up.</summary>
-    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan BusyTimeout = CatalogDatabase.BusyTimeout;
 
-    private readonly string _connectionString;
-
-    private MlopsStore(string root, StoreSource source)
+    private MlopsStore(StoreLocation location, StoreSource source)
     {
-        Root = root;
+        Location = location;
         Source = source;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = CatalogPath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
-        }.ToString();
+        Database = new CatalogDatabase(location);
     }
 
-    /// <summary>The store folder.</summary>
-    public string Root { get; }
+    /// <summary>The folder of data files, artifacts and logs: the store folder, or a PostgreSQL store's warehouse.</summary>
+    public string Root => Location.Root;
+
+    /// <summary>Where the store is, and which engine holds its catalog.</summary>
+    public StoreLocation Location { get; }
+
+    /// <summary>The catalog's database engine.</summary>
+    public StoreBackend Backend => Location.Backend;
+
+    /// <summary>The catalog-access layer.</summary>
+    public CatalogDatabase Database { get; }
 
     /// <summary>Where the location came from.</summary>
     public StoreSource Source { get; }
 
-    /// <summary>The SQLite catalog file.</summary>
-    public string CatalogPath => Path.Combine(Root, "catalog.db");
+    /// <summary>The SQLite catalog file (a folder store's); a PostgreSQL store's catalog is its database.</summary>
+    public string CatalogPath => Backend == StoreBackend.Sqlite
+        ? Path.Combine(Root, "catalog.db")
+        : Location.Display[..Location.Display.IndexOf('?', StringComparison.Ordinal)];
 
     /// <summary>Parquet data files, one folder per table.</summary>
     public string TablesDirectory => Path.Combine(Root, "tables");
@@ -47,32 +50,36 @@ public sealed class MlopsStore
     public string LogsDirectory => Path.Combine(Root, "logs");
 
     /// <summary>
-    /// Opens the store at <paramref name="root"/>, creating the folder layout and the catalog if needed and
+    /// Opens the store folder at <paramref name="root"/>, creating the folder layout and the catalog if needed and
     /// applying any pending migrations.
     /// </summary>
-    public static MlopsStore Open(string root, StoreSource source = StoreSource.Parameter)
+    public static MlopsStore Open(string root, StoreSource source = StoreSource.Parameter) =>
+        Open(StoreLocation.Folder(root, Environment.CurrentDirectory), source);
+
+    /// <summary>
+    /// Opens the store at <paramref name="location"/>: creates the folder layout, and creates or migrates the catalog.
+    /// </summary>
+    public static MlopsStore Open(StoreLocation location, StoreSource source = StoreSource.Parameter)
     {
-        var store = new MlopsStore(Path.GetFullPath(root), source);
+        var store = new MlopsStore(location, source);
         try
         {
             Directory.CreateDirectory(store.Root);
             Directory.CreateDirectory(store.TablesDirectory);
             Directory.CreateDirectory(store.ArtifactsDirectory);
             Directory.CreateDirectory(store.LogsDirectory);
-            if (!File.Exists(store.CatalogPath))
+            if (store.Backend == StoreBackend.Sqlite && !File.Exists(store.CatalogPath))
             {
                 // A pooled connection may still hold a catalog that was deleted with its folder; it would keep
                 // reading and writing the deleted file instead of the new one.
-                using var stale = new SqliteConnection(store._connectionString);
-                SqliteConnection.ClearPool(stale);
+                store.Database.ClearPool();
             }
 
-            using var connection = store.OpenConnection();
-            CatalogMigrations.Apply(connection);
+            CatalogMigrations.Apply(store.Database, store.Root);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException or Npgsql.NpgsqlException)
         {
-            throw new StoreException($"Cannot open the MlopsPS store at '{store.Root}': {e.Message}", e);
+            throw new StoreException($"Cannot open the MlopsPS store at '{location.Display}': {e.Message}", e);
         }
 
         return store;
@@ -81,45 +88,37 @@ public sealed class MlopsStore
     /// <summary>Resolves the location (parameter, environment, working directory) and opens that store.</summary>
     public static MlopsStore Resolve(string? storeParameter, string workingDirectory)
     {
-        var (path, source) = StoreLocator.Resolve(storeParameter, workingDirectory);
-        return Open(path, source);
+        var (location, source) = StoreLocator.ResolveLocation(storeParameter, workingDirectory);
+        return Open(location, source);
     }
 
     /// <summary>
-    /// Opens a connection with the settings every caller needs: WAL journal (readers never block the writer),
-    /// a busy timeout for cross-process locks, and foreign keys on.
+    /// Opens a SQLite connection with the settings every caller needs: WAL journal (readers never block the writer),
+    /// a busy timeout for cross-process locks, and foreign keys on. The parts of the catalog not yet ported to the
+    /// catalog-access layer use it; on a PostgreSQL store they are refused here with
+    /// <see cref="PostgreSqlNotSupportedException"/>.
     /// </summary>
     public SqliteConnection OpenConnection()
     {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        // page_size takes effect only while the file is still empty (a new store), before WAL mode fixes it; for an
-        // existing catalog it is a no-op. 16 KiB rather than SQLite's 4 KiB: the bulk of a busy store is the prediction
-        // log, appended in batches, and larger pages write it with a fifth less CPU (fewer WAL frames and syscalls).
-        pragma.CommandText =
-            "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; " +
-            $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};";
-        pragma.ExecuteNonQuery();
-        return connection;
+        if (Backend != StoreBackend.Sqlite)
+        {
+            throw new PostgreSqlNotSupportedException("this part of the catalog");
+        }
+
+        return (SqliteConnection)Database.Open();
     }
 
     /// <summary>Facts about the store for <c>Get-MlopsStore</c>.</summary>
     public StoreInfo Describe()
     {
-        using var connection = OpenConnection();
+        using var connection = Database.Open();
         return new StoreInfo(
-            Root,
+            Location.Display,
             Source,
             CatalogPath,
-            CatalogMigrations.ReadVersion(connection),
-            CountRows(connection, "tables"));
-    }
-
-    private static long CountRows(SqliteConnection connection, string table)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM {table};";
-        return (long)command.ExecuteScalar()!;
+            Database.Dialect.ReadSchemaVersion(connection, null),
+            Convert.ToInt64(CatalogDatabase.Scalar(connection, null, "SELECT count(*) FROM tables;"), System.Globalization.CultureInfo.InvariantCulture),
+            Backend,
+            Root);
     }
 }

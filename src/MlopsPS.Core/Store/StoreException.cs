@@ -8,4 +8,10 @@ public class StoreException : MlopsException
         : base(message, MlopsErrorKind.ResourceUnavailable, inner)
     {
     }
+
+    /// <summary>Creates the exception with another kind than ResourceUnavailable.</summary>
+    protected StoreException(string message, MlopsErrorKind kind)
+        : base(message, kind)
+    {
+    }
 }

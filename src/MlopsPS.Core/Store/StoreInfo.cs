@@ -1,4 +1,8 @@
 namespace MlopsPS.Core.Store;
 
-/// <summary>What <c>Get-MlopsStore</c> shows: which store is in use and what it holds.</summary>
-public sealed record StoreInfo(string Path, StoreSource Source, string CatalogPath, int SchemaVersion, long TableCount);
+/// <summary>
+/// What <c>Get-MlopsStore</c> shows: which store is in use and what it holds. <see cref="Path"/> is the location to
+/// pass as <c>-Store</c> (a folder, or a PostgreSQL URI without its password); <see cref="Root"/> the folder of data
+/// files, artifacts and logs.
+/// </summary>
+public sealed record StoreInfo(string Path, StoreSource Source, string CatalogPath, int SchemaVersion, long TableCount, StoreBackend Backend, string Root);

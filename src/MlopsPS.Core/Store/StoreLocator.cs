@@ -1,28 +1,41 @@
 namespace MlopsPS.Core.Store;
 
-/// <summary>Resolves which store folder to use: parameter, then environment, then the working directory.</summary>
+/// <summary>Resolves which store to use: parameter, then environment, then the working directory.</summary>
 public static class StoreLocator
 {
-    /// <summary>The environment variable that names the store folder.</summary>
+    /// <summary>The environment variable that names the store (a folder or a postgresql:// location).</summary>
     public const string EnvironmentVariable = "MLOPSPS_HOME";
 
     /// <summary>The folder name used in the working directory when nothing else is given.</summary>
     public const string DefaultFolderName = "mlops-store";
 
-    /// <summary>Resolves the store location. Relative paths are taken from <paramref name="workingDirectory"/>.</summary>
+    /// <summary>
+    /// Resolves the store location as text: a full folder path (relative paths are taken from
+    /// <paramref name="workingDirectory"/>), or a postgresql:// location as given.
+    /// </summary>
     public static (string Path, StoreSource Source) Resolve(string? storeParameter, string workingDirectory)
+    {
+        var (location, source) = Pick(storeParameter);
+        return location is null
+            ? (System.IO.Path.Combine(workingDirectory, DefaultFolderName), source)
+            : (StoreLocation.IsPostgreSqlUri(location) ? location : System.IO.Path.GetFullPath(location, workingDirectory), source);
+    }
+
+    /// <summary>Resolves and parses the store location.</summary>
+    public static (StoreLocation Location, StoreSource Source) ResolveLocation(string? storeParameter, string workingDirectory)
+    {
+        var (location, source) = Pick(storeParameter);
+        return (StoreLocation.Parse(location ?? DefaultFolderName, workingDirectory), source);
+    }
+
+    private static (string? Location, StoreSource Source) Pick(string? storeParameter)
     {
         if (!string.IsNullOrWhiteSpace(storeParameter))
         {
-            return (System.IO.Path.GetFullPath(storeParameter, workingDirectory), StoreSource.Parameter);
+            return (storeParameter, StoreSource.Parameter);
         }
 
         var fromEnvironment = System.Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnvironment))
-        {
-            return (System.IO.Path.GetFullPath(fromEnvironment, workingDirectory), StoreSource.Environment);
-        }
-
-        return (System.IO.Path.Combine(workingDirectory, DefaultFolderName), StoreSource.Default);
+        return string.IsNullOrWhiteSpace(fromEnvironment) ? (null, StoreSource.Default) : (fromEnvironment, StoreSource.Environment);
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using MlopsPS.Core.Store;
 
 namespace MlopsPS.Core.Tracking;
 
@@ -10,12 +10,14 @@ namespace MlopsPS.Core.Tracking;
 /// </summary>
 internal sealed class RunSearchSql
 {
-    private readonly SqliteCommand _command;
+    private readonly DbCommand _command;
+    private readonly ICatalogDialect _dialect;
     private int _parameterCount;
 
-    public RunSearchSql(SqliteCommand command)
+    public RunSearchSql(DbCommand command, ICatalogDialect dialect)
     {
         _command = command;
+        _dialect = dialect;
     }
 
     /// <summary>The WHERE conditions for the clauses (joined with AND by the caller), over runs aliased <c>r</c>.</summary>
@@ -51,8 +53,8 @@ internal sealed class RunSearchSql
             : clause.Value);
         return clause.Operator switch
         {
-            // SQLite's LIKE ignores case; MLflow's LIKE does not, so LIKE becomes GLOB.
-            "LIKE" => $"{value} GLOB {Add(LikeToGlob((string)clause.Value))}",
+            // MLflow's LIKE tells case apart (SQLite's does not: the dialect makes it a GLOB there).
+            "LIKE" => _dialect.CaseSensitiveLike(value, Add(_dialect.LikePattern((string)clause.Value))),
             "ILIKE" => $"lower({value}) LIKE lower({parameter})",
             "=" or "!=" or "<" or "<=" or ">" or ">=" => $"{value} {clause.Operator} {parameter}",
             _ => throw new InvalidRunFilterException($"Unsupported operator {clause.Operator}."),
@@ -79,27 +81,8 @@ internal sealed class RunSearchSql
 
     private string Add(object value)
     {
-        var name = "$f" + (_parameterCount++).ToString(CultureInfo.InvariantCulture);
-        _command.Parameters.AddWithValue(name, value);
+        var name = "@f" + (_parameterCount++).ToString(CultureInfo.InvariantCulture);
+        _command.AddParameter(name, value);
         return name;
-    }
-
-    private static string LikeToGlob(string pattern)
-    {
-        var glob = new StringBuilder();
-        foreach (var c in pattern)
-        {
-            glob.Append(c switch
-            {
-                '%' => "*",
-                '_' => "?",
-                '*' => "[*]",
-                '?' => "[?]",
-                '[' => "[[]",
-                _ => c.ToString(),
-            });
-        }
-
-        return glob.ToString();
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using MlopsPS.Core.Common;
 using MlopsPS.Core.Store;
 
@@ -15,32 +15,53 @@ public sealed class TrackingStore
 {
     private readonly MlopsStore _store;
 
+    // The run columns with their params, latest metrics and tags as JSON objects (the aggregate is the dialect's).
+    private readonly string _runSelect;
+
     /// <summary>Works on the experiments and runs of <paramref name="store"/>.</summary>
     public TrackingStore(MlopsStore store)
     {
         _store = store;
+        var dialect = store.Database.Dialect;
+        _runSelect = $"""
+            SELECT r.run_id, r.experiment_id, e.name, r.run_name, r.user_id, r.status, r.start_time, r.end_time,
+                   r.artifact_uri, r.lifecycle_stage, r.error_message,
+                   (SELECT {dialect.JsonObjectAggregate("key", "value")} FROM params WHERE run_id = r.run_id),
+                   (SELECT {dialect.JsonObjectAggregate("key", "value")} FROM latest_metrics WHERE run_id = r.run_id),
+                   (SELECT {dialect.JsonObjectAggregate("key", "value")} FROM tags WHERE run_id = r.run_id)
+            FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id
+            """;
     }
 
     /// <summary>The experiment called <paramref name="name"/>, created on first use as MLflow's set_experiment.</summary>
     public Experiment GetOrCreateExperiment(string name)
     {
         ValidateName(name, "experiment");
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         var existing = FindExperiment(connection, name);
         if (existing is null)
         {
             var now = UnixTime.NowMs();
             using var insert = connection.CreateCommand();
+            // ON CONFLICT: on PostgreSQL another process may create it between the look-up and the insert (SQLite's
+            // write lock rules that out); then there is no new row and nothing more to do.
             insert.CommandText =
-                "INSERT INTO experiments (name, artifact_location, creation_time, last_update_time) VALUES ($name, '', $now, $now) RETURNING experiment_id;";
-            insert.Parameters.AddWithValue("$name", name);
-            insert.Parameters.AddWithValue("$now", now);
-            var id = (long)insert.ExecuteScalar()!;
+                "INSERT INTO experiments (name, artifact_location, creation_time, last_update_time) VALUES (@name, '', @now, @now) " +
+                "ON CONFLICT (name) DO NOTHING RETURNING experiment_id;";
+            insert.AddParameter("name", name);
+            insert.AddParameter("now", now);
+            if (insert.ExecuteScalar() is not { } inserted)
+            {
+                transaction.Commit();
+                return FindExperiment(connection, name)!;
+            }
+
+            var id = Convert.ToInt64(inserted, CultureInfo.InvariantCulture);
             using var location = connection.CreateCommand();
-            location.CommandText = "UPDATE experiments SET artifact_location = $location WHERE experiment_id = $id;";
-            location.Parameters.AddWithValue("$location", Path.Combine(_store.ArtifactsDirectory, id.ToString(CultureInfo.InvariantCulture)));
-            location.Parameters.AddWithValue("$id", id);
+            location.CommandText = "UPDATE experiments SET artifact_location = @location WHERE experiment_id = @id;";
+            location.AddParameter("location", Path.Combine(_store.ArtifactsDirectory, id.ToString(CultureInfo.InvariantCulture)));
+            location.AddParameter("id", id);
             location.ExecuteNonQuery();
         }
 
@@ -51,24 +72,25 @@ public sealed class TrackingStore
     /// <summary>An experiment by name, or by id when <paramref name="nameOrId"/> is a number that names none.</summary>
     public Experiment GetExperiment(string nameOrId)
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         return FindExperiment(connection, nameOrId) ?? throw new ExperimentNotFoundException(nameOrId);
     }
 
     /// <summary>The experiments whose names match a <c>*</c>/<c>?</c> wildcard pattern, by name.</summary>
     public IReadOnlyList<Experiment> ListExperiments(string? namePattern = null)
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = ExperimentSelect + " WHERE e.name GLOB $pattern ORDER BY e.name;";
-        command.Parameters.AddWithValue("$pattern", SqlGlob.FromWildcard(namePattern ?? "*"));
+        var dialect = _store.Database.Dialect;
+        command.CommandText = ExperimentSelect + $" WHERE {dialect.WildcardMatch("e.name", "@pattern")} ORDER BY e.name;";
+        command.AddParameter("pattern", dialect.WildcardPattern(namePattern ?? "*"));
         return ReadExperiments(command);
     }
 
     /// <summary>The names of all experiments (one cheap query, for tab completion).</summary>
     public IReadOnlyList<string> ListExperimentNames()
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT name FROM experiments ORDER BY name;";
         using var reader = command.ExecuteReader();
@@ -99,24 +121,24 @@ public sealed class TrackingStore
         var owner = ProcessIdentity.Current;
         var userId = Environment.UserName;
 
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         using (var insert = connection.CreateCommand())
         {
             insert.CommandText = """
                 INSERT INTO runs (run_id, experiment_id, run_name, user_id, status, start_time, artifact_uri,
                                   owner_host, owner_pid, owner_started)
-                VALUES ($id, $experiment, $name, $user, 'RUNNING', $start, $artifacts, $host, $pid, $started);
+                VALUES (@id, @experiment, @name, @user, 'RUNNING', @start, @artifacts, @host, @pid, @started);
                 """;
-            insert.Parameters.AddWithValue("$id", runId);
-            insert.Parameters.AddWithValue("$experiment", experiment.ExperimentId);
-            insert.Parameters.AddWithValue("$name", name);
-            insert.Parameters.AddWithValue("$user", userId);
-            insert.Parameters.AddWithValue("$start", UnixTime.NowMs());
-            insert.Parameters.AddWithValue("$artifacts", artifactUri);
-            insert.Parameters.AddWithValue("$host", owner.Host);
-            insert.Parameters.AddWithValue("$pid", owner.ProcessId);
-            insert.Parameters.AddWithValue("$started", owner.StartedUnixMs);
+            insert.AddParameter("id", runId);
+            insert.AddParameter("experiment", experiment.ExperimentId);
+            insert.AddParameter("name", name);
+            insert.AddParameter("user", userId);
+            insert.AddParameter("start", UnixTime.NowMs());
+            insert.AddParameter("artifacts", artifactUri);
+            insert.AddParameter("host", owner.Host);
+            insert.AddParameter("pid", owner.ProcessId);
+            insert.AddParameter("started", owner.StartedUnixMs);
             insert.ExecuteNonQuery();
         }
 
@@ -135,8 +157,8 @@ public sealed class TrackingStore
     /// <summary>Logs params. The same value again is fine; a different value is an error, as in MLflow.</summary>
     public void LogParams(string runId, IEnumerable<KeyValuePair<string, string>> parameters)
     {
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         RequireActive(connection, runId);
         InsertParams(connection, runId, parameters);
         transaction.Commit();
@@ -145,8 +167,8 @@ public sealed class TrackingStore
     /// <summary>Appends metric values (key, value, step) stamped now, keeping the latest per key up to date.</summary>
     public void LogMetrics(string runId, IEnumerable<(string Key, double Value, long Step)> metrics)
     {
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         RequireActive(connection, runId);
         InsertMetrics(connection, runId, metrics);
         transaction.Commit();
@@ -155,8 +177,8 @@ public sealed class TrackingStore
     /// <summary>Sets tags; a tag that exists is overwritten, as in MLflow.</summary>
     public void SetTags(string runId, IEnumerable<KeyValuePair<string, string>> tags)
     {
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         RequireExists(connection, runId);
         UpsertTags(connection, runId, tags);
         transaction.Commit();
@@ -173,17 +195,17 @@ public sealed class TrackingStore
             throw new ArgumentException("A run ends as FINISHED, FAILED or KILLED.", nameof(status));
         }
 
-        using (var connection = _store.OpenConnection())
+        using (var connection = _store.Database.Open())
         {
-            using var transaction = connection.BeginTransaction(deferred: false);
+            using var transaction = _store.Database.Dialect.BeginWrite(connection);
             RequireActive(connection, runId);
             InsertMetrics(connection, runId, metrics ?? []);
             using var update = connection.CreateCommand();
-            update.CommandText = "UPDATE runs SET status = $status, end_time = $end, error_message = $error WHERE run_id = $run;";
-            update.Parameters.AddWithValue("$status", ToText(status));
-            update.Parameters.AddWithValue("$end", UnixTime.NowMs());
-            update.Parameters.AddWithValue("$error", (object?)errorMessage ?? DBNull.Value);
-            update.Parameters.AddWithValue("$run", runId);
+            update.CommandText = "UPDATE runs SET status = @status, end_time = @end, error_message = @error WHERE run_id = @run;";
+            update.AddParameter("status", ToText(status));
+            update.AddParameter("end", UnixTime.NowMs());
+            update.AddParameter("error", errorMessage);
+            update.AddParameter("run", runId);
             update.ExecuteNonQuery();
             transaction.Commit();
         }
@@ -194,11 +216,11 @@ public sealed class TrackingStore
     /// <summary>One run with its params, latest metrics and tags.</summary>
     public Run GetRun(string runId)
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         ReconcileAbandonedRuns(connection);
         using var command = connection.CreateCommand();
-        command.CommandText = RunSelect + " WHERE r.run_id = $run;";
-        command.Parameters.AddWithValue("$run", runId);
+        command.CommandText = _runSelect + " WHERE r.run_id = @run;";
+        command.AddParameter("run", runId);
         return ReadRuns(command).SingleOrDefault() ?? throw new RunNotFoundException(runId);
     }
 
@@ -206,10 +228,10 @@ public sealed class TrackingStore
     public IReadOnlyList<Run> SearchRuns(RunQuery query)
     {
         var clauses = RunFilterParser.Parse(query.Filter);
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         ReconcileAbandonedRuns(connection);
         using var command = connection.CreateCommand();
-        var sql = new RunSearchSql(command);
+        var sql = new RunSearchSql(command, _store.Database.Dialect);
         var conditions = new List<string> { "r.lifecycle_stage = 'active'" };
         if (query.Experiments is { Count: > 0 } experiments)
         {
@@ -219,24 +241,24 @@ public sealed class TrackingStore
 
         conditions.AddRange(sql.Conditions(clauses));
         var order = sql.OrderTerms(query.OrderBy ?? []).Append("r.start_time DESC").Append("r.run_id");
-        command.CommandText = $"{RunSelect} WHERE {string.Join(" AND ", conditions)} ORDER BY {string.Join(", ", order)} LIMIT $limit;";
-        command.Parameters.AddWithValue("$limit", Math.Max(0, query.MaxResults));
+        command.CommandText = $"{_runSelect} WHERE {string.Join(" AND ", conditions)} ORDER BY {string.Join(", ", order)} LIMIT @limit;";
+        command.AddParameter("limit", Math.Max(0, query.MaxResults));
         return ReadRuns(command);
     }
 
     /// <summary>Every logged value of a run's metrics (one key, or all), by key then step.</summary>
     public IReadOnlyList<MetricPoint> GetMetricHistory(string runId, string? key = null)
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         RequireExists(connection, runId);
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT key, value, timestamp, step FROM metrics
-            WHERE run_id = $run AND ($key IS NULL OR key = $key)
+            WHERE run_id = @run AND (CAST(@key AS TEXT) IS NULL OR key = @key)
             ORDER BY key, step, timestamp, rowid;
             """;
-        command.Parameters.AddWithValue("$run", runId);
-        command.Parameters.AddWithValue("$key", (object?)key ?? DBNull.Value);
+        command.AddParameter("run", runId);
+        command.AddParameter("key", key);
         using var reader = command.ExecuteReader();
         var points = new List<MetricPoint>();
         while (reader.Read())
@@ -268,24 +290,16 @@ public sealed class TrackingStore
         FROM experiments e
         """;
 
-    private const string RunSelect = """
-        SELECT r.run_id, r.experiment_id, e.name, r.run_name, r.user_id, r.status, r.start_time, r.end_time,
-               r.artifact_uri, r.lifecycle_stage, r.error_message,
-               (SELECT json_group_object(key, value) FROM params WHERE run_id = r.run_id),
-               (SELECT json_group_object(key, value) FROM latest_metrics WHERE run_id = r.run_id),
-               (SELECT json_group_object(key, value) FROM tags WHERE run_id = r.run_id)
-        FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id
-        """;
 
-    private static Experiment? FindExperiment(SqliteConnection connection, string nameOrId)
+    private static Experiment? FindExperiment(DbConnection connection, string nameOrId)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = ExperimentSelect + " WHERE e.name = $name OR (CAST(e.experiment_id AS TEXT) = $name AND NOT EXISTS (SELECT 1 FROM experiments x WHERE x.name = $name));";
-        command.Parameters.AddWithValue("$name", nameOrId);
+        command.CommandText = ExperimentSelect + " WHERE e.name = @name OR (CAST(e.experiment_id AS TEXT) = @name AND NOT EXISTS (SELECT 1 FROM experiments x WHERE x.name = @name));";
+        command.AddParameter("name", nameOrId);
         return ReadExperiments(command).FirstOrDefault();
     }
 
-    private static IReadOnlyList<Experiment> ReadExperiments(SqliteCommand command)
+    private static IReadOnlyList<Experiment> ReadExperiments(DbCommand command)
     {
         using var reader = command.ExecuteReader();
         var experiments = new List<Experiment>();
@@ -298,13 +312,13 @@ public sealed class TrackingStore
                 reader.GetString(3),
                 UnixTime.ToDateTime(reader.GetInt64(4)),
                 UnixTime.ToDateTime(reader.GetInt64(5)),
-                reader.GetInt32(6)));
+                Convert.ToInt32(reader.GetValue(6), CultureInfo.InvariantCulture)));
         }
 
         return experiments;
     }
 
-    private static IReadOnlyList<Run> ReadRuns(SqliteCommand command)
+    private static IReadOnlyList<Run> ReadRuns(DbCommand command)
     {
         using var reader = command.ExecuteReader();
         var runs = new List<Run>();
@@ -330,7 +344,7 @@ public sealed class TrackingStore
         return runs;
     }
 
-    private static IReadOnlyDictionary<string, T> ReadMap<T>(SqliteDataReader reader, int ordinal)
+    private static IReadOnlyDictionary<string, T> ReadMap<T>(DbDataReader reader, int ordinal)
     {
         if (reader.IsDBNull(ordinal))
         {
@@ -342,7 +356,7 @@ public sealed class TrackingStore
     }
 
     /// <summary>Marks RUNNING runs whose owning process has ended as KILLED, so none stays RUNNING forever.</summary>
-    private static void ReconcileAbandonedRuns(SqliteConnection connection)
+    private static void ReconcileAbandonedRuns(DbConnection connection)
     {
         var abandoned = new List<(string RunId, ProcessIdentity Owner)>();
         using (var select = connection.CreateCommand())
@@ -351,7 +365,7 @@ public sealed class TrackingStore
             using var reader = select.ExecuteReader();
             while (reader.Read())
             {
-                var owner = new ProcessIdentity(reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3));
+                var owner = new ProcessIdentity(reader.GetString(1), Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture), reader.GetInt64(3));
                 if (owner.HasEnded())
                 {
                     abandoned.Add((reader.GetString(0), owner));
@@ -362,26 +376,26 @@ public sealed class TrackingStore
         foreach (var (runId, owner) in abandoned)
         {
             using var update = connection.CreateCommand();
-            update.CommandText = "UPDATE runs SET status = 'KILLED', end_time = $end, error_message = $error WHERE run_id = $run AND status = 'RUNNING';";
-            update.Parameters.AddWithValue("$end", UnixTime.NowMs());
-            update.Parameters.AddWithValue("$error", $"The process that ran it (pid {owner.ProcessId} on {owner.Host}) ended before the run finished.");
-            update.Parameters.AddWithValue("$run", runId);
+            update.CommandText = "UPDATE runs SET status = 'KILLED', end_time = @end, error_message = @error WHERE run_id = @run AND status = 'RUNNING';";
+            update.AddParameter("end", UnixTime.NowMs());
+            update.AddParameter("error", $"The process that ran it (pid {owner.ProcessId} on {owner.Host}) ended before the run finished.");
+            update.AddParameter("run", runId);
             update.ExecuteNonQuery();
         }
     }
 
     // Params are write-once: the same value again is fine, a different one is an error.
-    private static void InsertParams(SqliteConnection connection, string runId, IEnumerable<KeyValuePair<string, string>> parameters)
+    private static void InsertParams(DbConnection connection, string runId, IEnumerable<KeyValuePair<string, string>> parameters)
     {
         using var existing = connection.CreateCommand();
-        existing.CommandText = "SELECT value FROM params WHERE run_id = $run AND key = $key;";
-        existing.Parameters.AddWithValue("$run", runId);
-        var existingKey = existing.Parameters.Add("$key", SqliteType.Text);
+        existing.CommandText = "SELECT value FROM params WHERE run_id = @run AND key = @key;";
+        existing.AddParameter("run", runId);
+        var existingKey = existing.AddParameter("key", null);
         using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO params (run_id, key, value) VALUES ($run, $key, $value);";
-        insert.Parameters.AddWithValue("$run", runId);
-        var key = insert.Parameters.Add("$key", SqliteType.Text);
-        var value = insert.Parameters.Add("$value", SqliteType.Text);
+        insert.CommandText = "INSERT INTO params (run_id, key, value) VALUES (@run, @key, @value);";
+        insert.AddParameter("run", runId);
+        var key = insert.AddParameter("key", null);
+        var value = insert.AddParameter("value", null);
         foreach (var parameter in parameters)
         {
             ValidateName(parameter.Key, "param");
@@ -403,21 +417,21 @@ public sealed class TrackingStore
     }
 
     // Appends metric values stamped now, keeping the latest per key up to date.
-    private static void InsertMetrics(SqliteConnection connection, string runId, IEnumerable<(string Key, double Value, long Step)> metrics)
+    private static void InsertMetrics(DbConnection connection, string runId, IEnumerable<(string Key, double Value, long Step)> metrics)
     {
         using var insert = connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO metrics (run_id, key, value, timestamp, step) VALUES ($run, $key, $value, $ts, $step);
-            INSERT INTO latest_metrics (run_id, key, value, timestamp, step) VALUES ($run, $key, $value, $ts, $step)
+            INSERT INTO metrics (run_id, key, value, timestamp, step) VALUES (@run, @key, @value, @ts, @step);
+            INSERT INTO latest_metrics (run_id, key, value, timestamp, step) VALUES (@run, @key, @value, @ts, @step)
             ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, step = excluded.step
             WHERE excluded.step > latest_metrics.step
                OR (excluded.step = latest_metrics.step AND excluded.timestamp >= latest_metrics.timestamp);
             """;
-        insert.Parameters.AddWithValue("$run", runId);
-        insert.Parameters.AddWithValue("$ts", UnixTime.NowMs());
-        var key = insert.Parameters.Add("$key", SqliteType.Text);
-        var value = insert.Parameters.Add("$value", SqliteType.Real);
-        var step = insert.Parameters.Add("$step", SqliteType.Integer);
+        insert.AddParameter("run", runId);
+        insert.AddParameter("ts", UnixTime.NowMs());
+        var key = insert.AddParameter("key", null);
+        var value = insert.AddParameter("value", null);
+        var step = insert.AddParameter("step", null);
         foreach (var metric in metrics)
         {
             ValidateName(metric.Key, "metric");
@@ -428,13 +442,13 @@ public sealed class TrackingStore
         }
     }
 
-    private static void UpsertTags(SqliteConnection connection, string runId, IEnumerable<KeyValuePair<string, string>> tags)
+    private static void UpsertTags(DbConnection connection, string runId, IEnumerable<KeyValuePair<string, string>> tags)
     {
         using var upsert = connection.CreateCommand();
-        upsert.CommandText = "INSERT INTO tags (run_id, key, value) VALUES ($run, $key, $value) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value;";
-        var key = upsert.Parameters.Add("$key", SqliteType.Text);
-        var value = upsert.Parameters.Add("$value", SqliteType.Text);
-        upsert.Parameters.AddWithValue("$run", runId);
+        upsert.CommandText = "INSERT INTO tags (run_id, key, value) VALUES (@run, @key, @value) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value;";
+        var key = upsert.AddParameter("key", null);
+        var value = upsert.AddParameter("value", null);
+        upsert.AddParameter("run", runId);
         foreach (var tag in tags)
         {
             ValidateName(tag.Key, "tag");
@@ -444,15 +458,15 @@ public sealed class TrackingStore
         }
     }
 
-    private static RunStatus RequireExists(SqliteConnection connection, string runId)
+    private static RunStatus RequireExists(DbConnection connection, string runId)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT status FROM runs WHERE run_id = $run;";
-        command.Parameters.AddWithValue("$run", runId);
+        command.CommandText = "SELECT status FROM runs WHERE run_id = @run;";
+        command.AddParameter("run", runId);
         return command.ExecuteScalar() is string status ? ParseStatus(status) : throw new RunNotFoundException(runId);
     }
 
-    private static void RequireActive(SqliteConnection connection, string runId)
+    private static void RequireActive(DbConnection connection, string runId)
     {
         var status = RequireExists(connection, runId);
         if (status != RunStatus.Running)
@@ -461,12 +475,12 @@ public sealed class TrackingStore
         }
     }
 
-    private static void Touch(SqliteConnection connection, long experimentId)
+    private static void Touch(DbConnection connection, long experimentId)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE experiments SET last_update_time = $now WHERE experiment_id = $id;";
-        command.Parameters.AddWithValue("$now", UnixTime.NowMs());
-        command.Parameters.AddWithValue("$id", experimentId);
+        command.CommandText = "UPDATE experiments SET last_update_time = @now WHERE experiment_id = @id;";
+        command.AddParameter("now", UnixTime.NowMs());
+        command.AddParameter("id", experimentId);
         command.ExecuteNonQuery();
     }
 

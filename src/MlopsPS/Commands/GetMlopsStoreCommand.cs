@@ -6,6 +6,7 @@ namespace MlopsPS.Commands;
 
 /// <summary>Shows which store is in use and what it holds; creates it if it does not exist yet.</summary>
 [Cmdlet(VerbsCommon.Get, "MlopsStore")]
+[SupportsPostgreSqlStore]
 [OutputType(typeof(StoreInfo))]
 public sealed class GetMlopsStoreCommand : MlopsCmdlet
 {
@@ -18,7 +19,7 @@ public sealed class GetMlopsStoreCommand : MlopsCmdlet
         }
         catch (StoreException e)
         {
-            ThrowEngineError(e, Store);
+            ThrowEngineError(e, StoreTarget);
         }
     }
 }

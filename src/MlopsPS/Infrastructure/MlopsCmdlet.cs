@@ -16,7 +16,7 @@ public abstract class MlopsCmdlet : PSCmdlet
     private MlopsStore? _store;
 
     /// <summary>
-    /// <para type="description">The store folder. Defaults to $env:MLOPSPS_HOME, then ./mlops-store in the current directory.</para>
+    /// <para type="description">The store: a folder, or postgresql://user@host:port/database?warehouse=/path. Defaults to $env:MLOPSPS_HOME, then ./mlops-store in the current directory.</para>
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -25,14 +25,35 @@ public abstract class MlopsCmdlet : PSCmdlet
     /// <summary>The store in use, opened (and migrated) on first use.</summary>
     protected MlopsStore OpenStore()
     {
-        if (_store is not null && (Store is null || PathsEqual(_store.Root, ResolveStorePath(Store))))
+        if (_store is not null && (Store is null || SameLocation(_store, ResolveStorePath(Store))))
         {
             return _store;
         }
 
-        _store = MlopsStore.Resolve(Store is null ? null : ResolveStorePath(Store), SessionState.Path.CurrentFileSystemLocation.ProviderPath);
-        return _store;
+        try
+        {
+            var (location, source) = StoreLocator.ResolveLocation(
+                Store is null ? null : ResolveStorePath(Store), SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+            if (location.Backend == StoreBackend.PostgreSql && !Attribute.IsDefined(GetType(), typeof(SupportsPostgreSqlStoreAttribute)))
+            {
+                // Refused before anything is read or written: the cmdlet's area of the catalog runs on SQLite only so far.
+                throw new PostgreSqlNotSupportedException(MyInvocation?.MyCommand?.Name ?? GetType().Name);
+            }
+
+            _store = MlopsStore.Open(location, source);
+            return _store;
+        }
+        catch (StoreException e)
+        {
+            // One terminating ErrorRecord wherever the cmdlet asked for its store. Its target is never a PostgreSQL
+            // location as typed: that may carry a password.
+            ThrowEngineError(e, StoreTarget);
+            throw;
+        }
     }
+
+    /// <summary>The -Store argument as an error's target: never a PostgreSQL location as typed, which may carry a password.</summary>
+    protected string? StoreTarget => Store is not null && StoreLocation.IsPostgreSqlUri(Store) ? null : Store;
 
     /// <summary>Writes an engine object, tagged with the store it came from.</summary>
     protected void WriteRecord(object record)
@@ -41,7 +62,8 @@ public abstract class MlopsCmdlet : PSCmdlet
         var store = _store ?? OpenStore();
         if (wrapped.Properties[StorePropertyName] is null)
         {
-            wrapped.Properties.Add(new PSNoteProperty(StorePropertyName, store.Root));
+            // A PostgreSQL store's location without its password (Npgsql finds that in PGPASSWORD or ~/.pgpass).
+            wrapped.Properties.Add(new PSNoteProperty(StorePropertyName, store.Location.Display));
         }
 
         WriteObject(wrapped);
@@ -101,8 +123,13 @@ public abstract class MlopsCmdlet : PSCmdlet
         }
     }
 
-    private string ResolveStorePath(string path) =>
-        SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    private string ResolveStorePath(string location) =>
+        StoreLocation.IsPostgreSqlUri(location) ? location : SessionState.Path.GetUnresolvedProviderPathFromPSPath(location);
+
+    private static bool SameLocation(MlopsStore store, string location) =>
+        StoreLocation.IsPostgreSqlUri(location)
+            ? store.Backend == StoreBackend.PostgreSql && string.Equals(store.Location.Display, location, StringComparison.Ordinal)
+            : store.Backend == StoreBackend.Sqlite && PathsEqual(store.Root, location);
 
     private static bool PathsEqual(string a, string b) =>
         string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);

@@ -1,23 +1,37 @@
 using MlopsPS.Core.Models;
 using MlopsPS.Core.Registry;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tests.TestSupport;
 using MlopsPS.Core.Tracking;
 
 namespace MlopsPS.Core.Tests.Registry;
 
-public sealed class ModelRegistryTests : IDisposable
+/// <summary>The registry on a folder store (SQLite).</summary>
+public sealed class SqliteModelRegistryTests() : ModelRegistryTests(StoreBackend.Sqlite, null);
+
+/// <summary>The same tests on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlModelRegistryTests(PostgresCluster cluster) : ModelRegistryTests(StoreBackend.PostgreSql, cluster);
+
+/// <summary>Registered models, versions and aliases, once per backend (the derived classes above).</summary>
+public abstract class ModelRegistryTests : IDisposable
 {
-    private readonly TemporaryStore _temp = new();
+    private readonly TemporaryStore _temp;
     private readonly TrackingStore _tracking;
     private readonly ModelRegistry _registry;
 
-    public ModelRegistryTests()
+    protected ModelRegistryTests(StoreBackend backend, PostgresCluster? cluster)
     {
+        _temp = new TemporaryStore(backend, cluster);
         _tracking = new TrackingStore(_temp.Store);
         _registry = new ModelRegistry(_temp.Store);
     }
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose()
+    {
+        _temp.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public void RegisterRunModel_NumbersVersionsFromOne_AndKeepsTheRunAndSignature()
@@ -84,6 +98,24 @@ public sealed class ModelRegistryTests : IDisposable
         _registry.RegisterRunModel("m", FinishedRunWithModel());
         Assert.Throws<ModelVersionNotFoundException>(() => _registry.GetVersion("m", 7));
         Assert.Throws<InvalidModelUriException>(() => _registry.Resolve("models:/"));
+    }
+
+    [Fact]
+    public async Task FourProcessesRegisteringOneModelAtOnce_GetFourDifferentVersions()
+    {
+        // Separate connections (sessions), as separate processes have: each registration reads the next number itself.
+        var runs = Enumerable.Range(0, 4).Select(_ => FinishedRunWithModel()).ToArray();
+        using var start = new Barrier(runs.Length);
+        var registrations = runs.Select(run => Task.Factory.StartNew(
+            () =>
+            {
+                start.SignalAndWait();
+                return new ModelRegistry(_temp.OpenAgain()).RegisterRunModel("raced", run).Version;
+            },
+            TaskCreationOptions.LongRunning)).ToArray();
+
+        Assert.Equal([1, 2, 3, 4], (await Task.WhenAll(registrations)).Order());
+        Assert.Equal(4, _registry.GetModel("raced").LatestVersion);
     }
 
     private string FinishedRunWithModel()

@@ -1,20 +1,34 @@
 using System.Diagnostics;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tests.TestSupport;
 using MlopsPS.Core.Tracking;
 
 namespace MlopsPS.Core.Tests.Tracking;
 
-public sealed class TrackingStoreTests : IDisposable
+/// <summary>Tracking on a folder store (SQLite).</summary>
+public sealed class SqliteTrackingStoreTests() : TrackingStoreTests(StoreBackend.Sqlite, null);
+
+/// <summary>The same tests on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlTrackingStoreTests(PostgresCluster cluster) : TrackingStoreTests(StoreBackend.PostgreSql, cluster);
+
+/// <summary>Experiments and runs, once per backend (the derived classes above).</summary>
+public abstract class TrackingStoreTests : IDisposable
 {
-    private readonly TemporaryStore _temp = new();
+    private readonly TemporaryStore _temp;
     private readonly TrackingStore _tracking;
 
-    public TrackingStoreTests()
+    protected TrackingStoreTests(StoreBackend backend, PostgresCluster? cluster)
     {
+        _temp = new TemporaryStore(backend, cluster);
         _tracking = new TrackingStore(_temp.Store);
     }
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose()
+    {
+        _temp.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public void StartRun_CreatesTheExperimentOnFirstUse_AndARunningRunWithA32HexId()
@@ -114,6 +128,20 @@ public sealed class TrackingStoreTests : IDisposable
     }
 
     [Fact]
+    public void ListExperiments_MatchesPowerShellWildcards_AndTakesLikeCharactersLiterally()
+    {
+        foreach (var name in new[] { "a_b", "axb", "A_c", "50%off", "50xoff" })
+        {
+            _tracking.GetOrCreateExperiment(name);
+        }
+
+        Assert.Equal(["a_b"], _tracking.ListExperiments("a_*").Select(e => e.Name));
+        Assert.Equal(["a_b", "axb"], _tracking.ListExperiments("a?b").Select(e => e.Name));
+        Assert.Equal(["50%off"], _tracking.ListExperiments("50%*").Select(e => e.Name));
+        Assert.Equal(5, _tracking.ListExperiments().Count);
+    }
+
+    [Fact]
     public void SearchRuns_OrdersByAMetric_WithRunsLackingItLast()
     {
         var a = NewFinishedRun("exp", 0.6, "1", "x");
@@ -154,14 +182,11 @@ public sealed class TrackingStoreTests : IDisposable
         var run = _tracking.StartRun("exp");
         using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
         process.WaitForExit();
-        using (var connection = _temp.Store.OpenConnection())
+        using (var connection = _temp.Store.Database.Open())
         {
             // Hand the run to a process that has really ended, as if it had crashed mid-training.
-            using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE runs SET owner_pid = $pid, owner_started = 1 WHERE run_id = $run;";
-            command.Parameters.AddWithValue("$pid", process.Id);
-            command.Parameters.AddWithValue("$run", run.RunId);
-            command.ExecuteNonQuery();
+            CatalogDatabase.Execute(
+                connection, null, "UPDATE runs SET owner_pid = @pid, owner_started = 1 WHERE run_id = @run;", ("pid", process.Id), ("run", run.RunId));
         }
 
         var seen = _tracking.GetRun(run.RunId);

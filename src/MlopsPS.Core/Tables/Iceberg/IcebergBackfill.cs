@@ -15,12 +15,7 @@ internal static class IcebergBackfill
 {
     public static void Run(SqliteConnection connection, string storeRoot)
     {
-        foreach (var ddl in new[] { IcebergCatalogSchema.CreateTables, IcebergCatalogSchema.AddIcebergType, IcebergCatalogSchema.CreateNamespaceProperties })
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = ddl;
-            command.ExecuteNonQuery();
-        }
+        IcebergCatalogSchema.Create(connection, null);
 
         foreach (var table in CatalogQueries.ListTables(connection))
         {

@@ -43,6 +43,15 @@ internal static class IcebergCatalogSchema
     /// <summary>The value Java's V1 schema stores in <c>iceberg_type</c> for a table.</summary>
     public const string TableType = "TABLE";
 
+    /// <summary>Creates the catalog's two tables as PyIceberg would, with Java's <c>iceberg_type</c> column.</summary>
+    public static void Create(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction)
+    {
+        foreach (var ddl in new[] { CreateTables, AddIcebergType, CreateNamespaceProperties })
+        {
+            Store.CatalogDatabase.Execute(connection, transaction, ddl);
+        }
+    }
+
     /// <summary>The namespace and name of a table in the Iceberg catalog: <c>a.b.t</c> is table <c>t</c> in <c>a.b</c>.</summary>
     public static (string Namespace, string Name) Identifier(string tableName)
     {
