@@ -60,6 +60,14 @@ public static class TableName
             return "it ends with a dot.";
         }
 
+        // In the Iceberg catalog a name without a dot is in namespace 'default' (Iceberg.IcebergCatalogSchema), so
+        // 'default.x' would be the same Iceberg table as 'x' under another MlopsPS name.
+        var dot = name.LastIndexOf('.');
+        if (dot > 0 && name.AsSpan(0, dot).Equals("default", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"its namespace 'default' is where a name without one goes already: call the table '{name[(dot + 1)..]}'.";
+        }
+
         return null;
     }
 }

@@ -36,6 +36,17 @@ public class TableNameTests
         Assert.False(TableName.IsValid(name));
     }
 
+    [Theory]
+    [InlineData("default.telco")]
+    [InlineData("DEFAULT.telco")]
+    public void Validate_RefusesTheDefaultNamespaceSpelledOut_ItWouldBeTheSameIcebergTableAsTheBareName(string name)
+    {
+        var error = Assert.Throws<InvalidTableNameException>(() => TableName.Validate(name));
+        Assert.Contains("call the table 'telco'", error.Message, StringComparison.Ordinal);
+        Assert.True(TableName.IsValid("default_lab.telco"));
+        Assert.True(TableName.IsValid("lab.default.telco"));
+    }
+
     [Fact]
     public void Validate_RefusesNull()
     {
