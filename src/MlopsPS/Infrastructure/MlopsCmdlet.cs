@@ -25,7 +25,7 @@ public abstract class MlopsCmdlet : PSCmdlet
     /// <summary>The store in use, opened (and migrated) on first use.</summary>
     protected MlopsStore OpenStore()
     {
-        if (_store is not null && (Store is null || SameLocation(_store, ResolveStorePath(Store))))
+        if (_store is not null && Store is null)
         {
             return _store;
         }
@@ -34,6 +34,11 @@ public abstract class MlopsCmdlet : PSCmdlet
         {
             var (location, source) = StoreLocator.ResolveLocation(
                 Store is null ? null : ResolveStorePath(Store), SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+            if (_store is not null && SameLocation(_store.Location, location))
+            {
+                return _store;
+            }
+
             if (location.Backend == StoreBackend.PostgreSql && !Attribute.IsDefined(GetType(), typeof(SupportsPostgreSqlStoreAttribute)))
             {
                 // Refused before anything is read or written: the cmdlet's area of the catalog runs on SQLite only so far.
@@ -126,10 +131,11 @@ public abstract class MlopsCmdlet : PSCmdlet
     private string ResolveStorePath(string location) =>
         StoreLocation.IsPostgreSqlUri(location) ? location : SessionState.Path.GetUnresolvedProviderPathFromPSPath(location);
 
-    private static bool SameLocation(MlopsStore store, string location) =>
-        StoreLocation.IsPostgreSqlUri(location)
-            ? store.Backend == StoreBackend.PostgreSql && string.Equals(store.Location.Display, location, StringComparison.Ordinal)
-            : store.Backend == StoreBackend.Sqlite && PathsEqual(store.Root, location);
+    // Compared as parsed locations: a typed PostgreSQL location may carry a password that Display leaves out.
+    private static bool SameLocation(StoreLocation open, StoreLocation requested) =>
+        open.Backend == requested.Backend && (open.Backend == StoreBackend.PostgreSql
+            ? string.Equals(open.Display, requested.Display, StringComparison.Ordinal)
+            : PathsEqual(open.Root, requested.Root));
 
     private static bool PathsEqual(string a, string b) =>
         string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
