@@ -14,6 +14,7 @@
     FormatsToProcess     = @('MlopsPS.format.ps1xml')
     CmdletsToExport      = @(
         'Get-MlopsStore'
+        'Set-MlopsStore'
         'New-Batch'
         'Read-Table'
         'Get-Table'

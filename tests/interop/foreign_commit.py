@@ -3,7 +3,7 @@ reads the table's current metadata file from the SQL catalog, writes a manifest 
 python3-avro and a Java-style metadata file (00005-<uuid>.metadata.json), then moves iceberg_tables with the
 catalogs' compare-and-swap. Prints the new metadata location and snapshot id as JSON.
 
-    /usr/bin/python3 foreign_commit.py CATALOG_DB NAMESPACE TABLE DATA_FILE RECORDS [--operation overwrite] [--truncate]
+    /usr/bin/python3 foreign_commit.py CATALOG_DB NAMESPACE TABLE DATA_FILE RECORDS [--operation overwrite] [--truncate] [--catalog NAME]
 """
 import json
 import os
@@ -42,10 +42,11 @@ def local(location):
 def main(argv):
     catalog_db, namespace, table, data_file, records = argv[:5]
     operation = argv[argv.index("--operation") + 1] if "--operation" in argv else "append"
+    catalog = argv[argv.index("--catalog") + 1] if "--catalog" in argv else "mlops"
     db = sqlite3.connect(catalog_db)
     (old,) = db.execute(
-        "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = 'mlops' AND table_namespace = ? AND table_name = ?",
-        (namespace, table)).fetchone()
+        "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?",
+        (catalog, namespace, table)).fetchone()
     with open(local(old)) as f:
         metadata = json.load(f)
     current = next(s for s in metadata["snapshots"] if s["snapshot-id"] == metadata["current-snapshot-id"])
@@ -104,8 +105,8 @@ def main(argv):
 
     changed = db.execute(
         "UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ? "
-        "WHERE catalog_name = 'mlops' AND table_namespace = ? AND table_name = ? AND metadata_location = ?",
-        ("file://" + new, old, namespace, table, old)).rowcount
+        "WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?",
+        ("file://" + new, old, catalog, namespace, table, old)).rowcount
     db.commit()
     if changed != 1:
         sys.exit("another writer committed first")

@@ -230,3 +230,45 @@ Describe 'Table maintenance' {
         @(Read-Table t -Store $store).Count | Should -Be 100
     }
 }
+
+Describe 'Set-MlopsStore -IcebergCatalogName' {
+    BeforeAll {
+        function Get-IcebergRow([string] $Store) {
+            # What PyIceberg's SqlCatalog reads: iceberg_tables, with Python's sqlite3 (no MlopsPS code).
+            $script = "import sqlite3,sys; [print('|'.join(r)) for r in sqlite3.connect(sys.argv[1]).execute('SELECT catalog_name, table_namespace, table_name FROM iceberg_tables ORDER BY 2, 3')]"
+            @(& /usr/bin/python3 -c $script (Join-Path $Store 'catalog.db'))
+        }
+    }
+
+    It 'defaults to mlops, and moves the existing tables to the chosen name' {
+        $store = New-TestStore
+        New-Batch -Table telco -Rows 10 -Store $store | Out-Null
+        (Get-MlopsStore -Store $store).IcebergCatalogName | Should -Be 'mlops'
+        Get-IcebergRow $store | Should -Be @('mlops|default|telco')
+
+        $info = Set-MlopsStore -IcebergCatalogName lake -PassThru -Store $store
+        $info.IcebergCatalogName | Should -Be 'lake'
+        Get-IcebergRow $store | Should -Be @('lake|default|telco')
+
+        $next = New-Batch -Table telco -Rows 10 -Store $store
+        $next.ParentId | Should -Not -BeNullOrEmpty
+        New-Batch -Table ns.other -Rows 5 -Store $store | Out-Null
+        Get-IcebergRow $store | Should -Be @('lake|default|telco', 'lake|ns|other')
+        (Read-Table -Table telco -Store $store | Measure-Object).Count | Should -Be 20
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $store = New-TestStore
+        New-Batch -Table telco -Rows 10 -Store $store | Out-Null
+        Set-MlopsStore -IcebergCatalogName lake -WhatIf -Store $store
+        (Get-MlopsStore -Store $store).IcebergCatalogName | Should -Be 'mlops'
+        Get-IcebergRow $store | Should -Be @('mlops|default|telco')
+    }
+
+    It 'refuses a name Spark could not use, as InvalidArgument' {
+        $store = New-TestStore
+        { Set-MlopsStore -IcebergCatalogName 'my lake' -Store $store -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidIcebergCatalogName,MlopsPS.Commands.SetMlopsStoreCommand'
+        (Get-MlopsStore -Store $store).IcebergCatalogName | Should -Be 'mlops'
+    }
+}

@@ -119,6 +119,7 @@ public sealed class MlopsStore
             Database.Dialect.ReadSchemaVersion(connection, null),
             Convert.ToInt64(CatalogDatabase.Scalar(connection, null, "SELECT count(*) FROM tables;"), System.Globalization.CultureInfo.InvariantCulture),
             Backend,
-            Root);
+            Root,
+            Tables.Iceberg.IcebergCatalogName.Read(connection, null));
     }
 }

@@ -34,9 +34,6 @@ internal static class IcebergCatalogSchema
         "\tPRIMARY KEY (catalog_name, namespace, property_key)\n" +
         ")\n\n";
 
-    /// <summary>The catalog name MlopsPS registers its tables under (PyIceberg's and Spark's catalog name).</summary>
-    public const string CatalogName = "mlops";
-
     /// <summary>The namespace of a table whose name has no dot (PyIceberg needs one; Spark's default is this).</summary>
     public const string DefaultNamespace = "default";
 
