@@ -161,8 +161,8 @@ public sealed class StoreTests(PostgresCluster cluster)
     {
         using var store = new TemporaryStore(StoreBackend.PostgreSql, cluster);
 
-        var error = Assert.Throws<PostgreSqlNotSupportedException>(() => new TableCatalog(store.Store).Append(
-            "t", [new ColumnBatch(new TableSchema([new ColumnSpec("x", ColumnType.Int64)]), [new long[] { 1 }], 1)]));
+        // What every area not yet ported calls (the tables, once the first example, now work on PostgreSQL).
+        var error = Assert.Throws<PostgreSqlNotSupportedException>(() => store.Store.OpenConnection());
 
         Assert.Contains("PostgreSQL stores do not support", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, store.Store.Describe().TableCount);

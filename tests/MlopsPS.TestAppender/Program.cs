@@ -10,7 +10,7 @@ using MlopsPS.Core.Tables;
 //       Starts an append whose first batch has <rows> rows, then prints "HANGING" and blocks forever while
 //       the data file is still being written, so a test can kill the process mid-append.
 var mode = args[0];
-var store = MlopsStore.Open(args[1]);
+var store = MlopsStore.Open(StoreLocation.Parse(args[1], Environment.CurrentDirectory));
 var catalog = new TableCatalog(store);
 var table = args[2];
 

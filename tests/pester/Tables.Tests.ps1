@@ -272,3 +272,43 @@ Describe 'Set-MlopsStore -IcebergCatalogName' {
         (Get-MlopsStore -Store $store).IcebergCatalogName | Should -Be 'mlops'
     }
 }
+
+Describe 'Tables on a PostgreSQL store' {
+    BeforeAll {
+        $script:cluster = Start-TestPostgres
+    }
+    AfterAll {
+        Stop-TestPostgres $cluster
+    }
+
+    It 'New-Batch | Invoke-Retrain trains on the newest batch, and the table cmdlets read it back' {
+        $pg = New-TestPostgresStore -Cluster $cluster
+        $first = New-Batch -Table telco -Rows 500 -Seed 1 -Store $pg
+        $run = New-Batch -Table telco -Rows 500 -Seed 2 -Store $pg | Invoke-Retrain -Hyperparameters @{ n_estimators = 3; max_depth = 3 } -RunName pg
+        $run.Status | Should -Be 'Finished'
+        $run.Tags['row_count'] | Should -Be '500'
+
+        $table = Get-Table -Name TELCO -Store $pg
+        $table.Name | Should -Be 'telco'
+        $table.TotalRecords | Should -Be 1000
+        $snapshots = Get-TableSnapshot -Table telco -Store $pg
+        $snapshots.Count | Should -Be 2
+        $snapshots[1].ParentId | Should -Be $first.SnapshotId
+        (Read-Table -Table telco -AsOfSnapshot $first.SnapshotId -Store $pg | Measure-Object).Count | Should -Be 500
+        (Read-Table -Table telco -Store $pg | Measure-Object).Count | Should -Be 1000
+        (Get-TableHistory -Table telco -Store $pg).Count | Should -Be 2
+
+        Restore-TableSnapshot -Table telco -SnapshotId $first.SnapshotId -Confirm:$false -Store $pg | Out-Null
+        (Get-Table -Name telco -Store $pg).TotalRecords | Should -Be 500
+        (Get-MlopsStore -Store $pg).TableCount | Should -Be 1
+    }
+
+    It 'registers the tables in the Iceberg catalog under the chosen name' {
+        $pg = New-TestPostgresStore -Cluster $cluster
+        New-Batch -Table ns.t -Rows 10 -Store $pg | Out-Null
+        (Set-MlopsStore -IcebergCatalogName lake -PassThru -Store $pg).IcebergCatalogName | Should -Be 'lake'
+        $next = New-Batch -Table ns.t -Rows 10 -Store $pg
+        $next.ParentId | Should -Not -BeNullOrEmpty
+        (Get-Table -Name ns.t -Store $pg).TotalRecords | Should -Be 20
+    }
+}

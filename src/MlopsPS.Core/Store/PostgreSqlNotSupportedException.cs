@@ -10,8 +10,8 @@ public sealed class PostgreSqlNotSupportedException : StoreException
     public PostgreSqlNotSupportedException(string what)
         : base(
             $"PostgreSQL stores do not support {what} yet. In this version a PostgreSQL store serves Get-MlopsStore, the " +
-            "tracking cmdlets (Get-Experiment, Get-ExperimentRun, ...) and the registry's (Register-Model, Get-ModelVersion, " +
-            "Set-ModelAlias, ...) only; use a store folder (SQLite) for everything else.",
+            "tracking cmdlets (Get-Experiment, Get-ExperimentRun, ...), the registry's (Register-Model, Get-ModelVersion, " +
+            "Set-ModelAlias, ...), the tables' (New-Batch, Read-Table, Get-Table, ...) and Invoke-Retrain only; use a store folder (SQLite) for everything else.",
             MlopsErrorKind.InvalidOperation)
     {
     }

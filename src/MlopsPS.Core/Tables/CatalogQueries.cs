@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using MlopsPS.Core.Store;
 
 namespace MlopsPS.Core.Tables;
 
@@ -25,7 +26,7 @@ internal static class CatalogQueries
     // inherited from expired parents.
     private const string VisibleFilesSql = $"""
         WITH RECURSIVE chain(snapshot_id, parent_id, operation) AS (
-            SELECT snapshot_id, parent_id, operation FROM snapshots WHERE snapshot_id = $snapshot
+            SELECT snapshot_id, parent_id, operation FROM snapshots WHERE snapshot_id = @snapshot
             UNION ALL
             SELECT s.snapshot_id, s.parent_id, s.operation
             FROM chain c JOIN snapshots s ON s.snapshot_id = c.parent_id
@@ -43,19 +44,19 @@ internal static class CatalogQueries
     // Schemas are parsed once per process: the JSON of a table never changes.
     private static readonly ConcurrentDictionary<string, TableSchema> s_schemas = new(StringComparer.Ordinal);
 
-    public static TableRow? FindTable(SqliteConnection connection, string name)
+    public static TableRow? FindTable(DbConnection connection, string name)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {TableColumns} FROM tables WHERE name = $name;";
-        command.Parameters.AddWithValue("$name", name);
+        command.CommandText = $"SELECT {TableColumns} FROM tables WHERE lower(name) = lower(@name);";
+        command.AddParameter("@name", name);
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadTable(reader) : null;
     }
 
-    public static TableRow RequireTable(SqliteConnection connection, string name) =>
+    public static TableRow RequireTable(DbConnection connection, string name) =>
         FindTable(connection, name) ?? throw new TableNotFoundException(name);
 
-    public static List<TableRow> ListTables(SqliteConnection connection)
+    public static List<TableRow> ListTables(DbConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {TableColumns} FROM tables ORDER BY name;";
@@ -69,33 +70,33 @@ internal static class CatalogQueries
         return tables;
     }
 
-    public static long CountSnapshots(SqliteConnection connection, long tableId)
+    public static long CountSnapshots(DbConnection connection, long tableId)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM snapshots WHERE table_id = $table;";
-        command.Parameters.AddWithValue("$table", tableId);
+        command.CommandText = "SELECT count(*) FROM snapshots WHERE table_id = @table;";
+        command.AddParameter("@table", tableId);
         return (long)command.ExecuteScalar()!;
     }
 
-    public static SnapshotRow? FindSnapshot(SqliteConnection connection, long tableId, long snapshotId)
+    public static SnapshotRow? FindSnapshot(DbConnection connection, long tableId, long snapshotId)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SnapshotColumns} FROM snapshots WHERE snapshot_id = $id AND table_id = $table;";
-        command.Parameters.AddWithValue("$id", snapshotId);
-        command.Parameters.AddWithValue("$table", tableId);
+        command.CommandText = $"SELECT {SnapshotColumns} FROM snapshots WHERE snapshot_id = @id AND table_id = @table;";
+        command.AddParameter("@id", snapshotId);
+        command.AddParameter("@table", tableId);
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadSnapshot(reader) : null;
     }
 
-    public static SnapshotRow RequireSnapshot(SqliteConnection connection, TableRow table, long snapshotId) =>
+    public static SnapshotRow RequireSnapshot(DbConnection connection, TableRow table, long snapshotId) =>
         FindSnapshot(connection, table.TableId, snapshotId) ?? throw new SnapshotNotFoundException(table.Name, snapshotId);
 
     /// <summary>All snapshots of a table, oldest first.</summary>
-    public static List<SnapshotRow> ListSnapshots(SqliteConnection connection, long tableId)
+    public static List<SnapshotRow> ListSnapshots(DbConnection connection, long tableId)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SnapshotColumns} FROM snapshots WHERE table_id = $table ORDER BY sequence_number;";
-        command.Parameters.AddWithValue("$table", tableId);
+        command.CommandText = $"SELECT {SnapshotColumns} FROM snapshots WHERE table_id = @table ORDER BY sequence_number;";
+        command.AddParameter("@table", tableId);
         using var reader = command.ExecuteReader();
         var snapshots = new List<SnapshotRow>();
         while (reader.Read())
@@ -107,11 +108,11 @@ internal static class CatalogQueries
     }
 
     /// <summary>The data files <paramref name="snapshotId"/> can see, oldest first.</summary>
-    public static List<FileRow> VisibleFiles(SqliteConnection connection, long snapshotId)
+    public static List<FileRow> VisibleFiles(DbConnection connection, long snapshotId)
     {
         using var command = connection.CreateCommand();
         command.CommandText = VisibleFilesSql;
-        command.Parameters.AddWithValue("$snapshot", snapshotId);
+        command.AddParameter("@snapshot", snapshotId);
         return ReadFiles(command);
     }
 
@@ -122,24 +123,24 @@ internal static class CatalogQueries
     /// ancestor of end.
     /// </summary>
     public static List<(long SnapshotId, string Operation, List<FileRow> Files)> WalkBack(
-        SqliteConnection connection, SnapshotRow end, SnapshotRow start)
+        DbConnection connection, SnapshotRow end, SnapshotRow start)
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             WITH RECURSIVE chain(snapshot_id, parent_id, sequence_number, operation) AS (
-                SELECT snapshot_id, parent_id, sequence_number, operation FROM snapshots WHERE snapshot_id = $end
+                SELECT snapshot_id, parent_id, sequence_number, operation FROM snapshots WHERE snapshot_id = @end
                 UNION ALL
                 SELECT s.snapshot_id, s.parent_id, s.sequence_number, s.operation
                 FROM chain c JOIN snapshots s ON s.snapshot_id = c.parent_id
-                WHERE c.snapshot_id <> $start AND s.sequence_number >= $start_sequence
+                WHERE c.snapshot_id <> @start AND s.sequence_number >= @start_sequence
             )
             SELECT c.snapshot_id, c.operation, f.file_id, f.path, f.record_count, f.size_bytes
-            FROM chain c LEFT JOIN data_files f ON f.added_snapshot_id = c.snapshot_id AND c.snapshot_id <> $start
+            FROM chain c LEFT JOIN data_files f ON f.added_snapshot_id = c.snapshot_id AND c.snapshot_id <> @start
             ORDER BY c.sequence_number DESC, f.file_id;
             """;
-        command.Parameters.AddWithValue("$end", end.SnapshotId);
-        command.Parameters.AddWithValue("$start", start.SnapshotId);
-        command.Parameters.AddWithValue("$start_sequence", start.SequenceNumber);
+        command.AddParameter("@end", end.SnapshotId);
+        command.AddParameter("@start", start.SnapshotId);
+        command.AddParameter("@start_sequence", start.SequenceNumber);
         using var reader = command.ExecuteReader();
         var chain = new List<(long SnapshotId, string Operation, List<FileRow> Files)>();
         while (reader.Read())
@@ -163,22 +164,22 @@ internal static class CatalogQueries
     /// Whether <paramref name="ancestor"/> is <paramref name="descendant"/> or one of its parents. Walks only
     /// the snapshots between the two (sequence numbers grow along every chain).
     /// </summary>
-    public static bool IsAncestor(SqliteConnection connection, SnapshotRow ancestor, SnapshotRow descendant) =>
+    public static bool IsAncestor(DbConnection connection, SnapshotRow ancestor, SnapshotRow descendant) =>
         WalkBack(connection, descendant, ancestor) is { Count: > 0 } chain && chain[^1].SnapshotId == ancestor.SnapshotId;
 
     /// <summary>The current snapshot and all its ancestors still in the catalog.</summary>
-    public static HashSet<long> CurrentAncestors(SqliteConnection connection, TableRow table)
+    public static HashSet<long> CurrentAncestors(DbConnection connection, TableRow table)
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
             WITH RECURSIVE chain(snapshot_id, parent_id) AS (
-                SELECT snapshot_id, parent_id FROM snapshots WHERE snapshot_id = $current
+                SELECT snapshot_id, parent_id FROM snapshots WHERE snapshot_id = @current
                 UNION ALL
                 SELECT s.snapshot_id, s.parent_id FROM chain c JOIN snapshots s ON s.snapshot_id = c.parent_id
             )
             SELECT snapshot_id FROM chain;
             """;
-        command.Parameters.AddWithValue("$current", table.CurrentSnapshotId);
+        command.AddParameter("@current", table.CurrentSnapshotId);
         using var reader = command.ExecuteReader();
         var ancestors = new HashSet<long>();
         while (reader.Read())
@@ -190,16 +191,16 @@ internal static class CatalogQueries
     }
 
     /// <summary>The snapshot log (commits and rollbacks), oldest first.</summary>
-    public static List<(long MadeCurrentAtUs, long SnapshotId, long? ParentId)> ReadLog(SqliteConnection connection, long tableId)
+    public static List<(long MadeCurrentAtUs, long SnapshotId, long? ParentId)> ReadLog(DbConnection connection, long tableId)
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT l.made_current_at_us, l.snapshot_id, s.parent_id
             FROM snapshot_log l JOIN snapshots s ON s.snapshot_id = l.snapshot_id
-            WHERE l.table_id = $table
+            WHERE l.table_id = @table
             ORDER BY l.made_current_at_us, l.entry_id;
             """;
-        command.Parameters.AddWithValue("$table", tableId);
+        command.AddParameter("@table", tableId);
         using var reader = command.ExecuteReader();
         var log = new List<(long, long, long?)>();
         while (reader.Read())
@@ -214,37 +215,37 @@ internal static class CatalogQueries
     /// The snapshot that was current at <paramref name="atUs"/>: the last one made current at or before it, as
     /// Iceberg reads its snapshot log (after a rollback, that is the rollback's target, not the newest commit).
     /// </summary>
-    public static long? SnapshotIdAsOf(SqliteConnection connection, long tableId, long atUs)
+    public static long? SnapshotIdAsOf(DbConnection connection, long tableId, long atUs)
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT snapshot_id FROM snapshot_log
-            WHERE table_id = $table AND made_current_at_us <= $at
+            WHERE table_id = @table AND made_current_at_us <= @at
             ORDER BY made_current_at_us DESC, entry_id DESC LIMIT 1;
             """;
-        command.Parameters.AddWithValue("$table", tableId);
-        command.Parameters.AddWithValue("$at", atUs);
+        command.AddParameter("@table", tableId);
+        command.AddParameter("@at", atUs);
         return command.ExecuteScalar() is long id ? id : null;
     }
 
     /// <summary>All data files of a table.</summary>
-    public static List<FileRow> TableFiles(SqliteConnection connection, long tableId)
+    public static List<FileRow> TableFiles(DbConnection connection, long tableId)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {FileColumns} FROM data_files WHERE table_id = $table ORDER BY file_id;";
-        command.Parameters.AddWithValue("$table", tableId);
+        command.CommandText = $"SELECT {FileColumns} FROM data_files WHERE table_id = @table ORDER BY file_id;";
+        command.AddParameter("@table", tableId);
         return ReadFiles(command);
     }
 
     /// <summary>For each snapshot of a table that inherited files from expired parents, those file ids.</summary>
-    public static Dictionary<long, List<long>> InheritedFiles(SqliteConnection connection, long tableId)
+    public static Dictionary<long, List<long>> InheritedFiles(DbConnection connection, long tableId)
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT i.snapshot_id, i.file_id FROM inherited_files i JOIN snapshots s ON s.snapshot_id = i.snapshot_id
-            WHERE s.table_id = $table ORDER BY i.snapshot_id, i.file_id;
+            WHERE s.table_id = @table ORDER BY i.snapshot_id, i.file_id;
             """;
-        command.Parameters.AddWithValue("$table", tableId);
+        command.AddParameter("@table", tableId);
         using var reader = command.ExecuteReader();
         var inherited = new Dictionary<long, List<long>>();
         while (reader.Read())
@@ -266,7 +267,7 @@ internal static class CatalogQueries
     /// its parent's (immutable) list and adds its own, so a thousand snapshots do not cost a million paths.
     /// </summary>
     public static Dictionary<long, IReadOnlyList<string>> AllVisibleFiles(
-        SqliteConnection connection, long tableId, IReadOnlyList<SnapshotRow> snapshots)
+        DbConnection connection, long tableId, IReadOnlyList<SnapshotRow> snapshots)
     {
         var files = TableFiles(connection, tableId);
         var paths = files.ToDictionary(f => f.FileId, f => f.Path);
@@ -290,15 +291,15 @@ internal static class CatalogQueries
         return visible.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<string>)pair.Value);
     }
 
-    public static bool FileIsReferenced(SqliteConnection connection, string path)
+    public static bool FileIsReferenced(DbConnection connection, string path)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM data_files WHERE path = $path;";
-        command.Parameters.AddWithValue("$path", path);
+        command.CommandText = "SELECT count(*) FROM data_files WHERE path = @path;";
+        command.AddParameter("@path", path);
         return (long)command.ExecuteScalar()! > 0;
     }
 
-    private static List<FileRow> ReadFiles(SqliteCommand command)
+    private static List<FileRow> ReadFiles(DbCommand command)
     {
         using var reader = command.ExecuteReader();
         var files = new List<FileRow>();
@@ -310,7 +311,7 @@ internal static class CatalogQueries
         return files;
     }
 
-    private static TableRow ReadTable(SqliteDataReader reader) => new(
+    private static TableRow ReadTable(DbDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetString(1),
         s_schemas.GetOrAdd(reader.GetString(2), TableSchema.FromJson),
@@ -322,7 +323,7 @@ internal static class CatalogQueries
         reader.IsDBNull(8) ? null : reader.GetString(8),
         reader.IsDBNull(9) ? null : reader.GetString(9));
 
-    private static SnapshotRow ReadSnapshot(SqliteDataReader reader) => new(
+    private static SnapshotRow ReadSnapshot(DbDataReader reader) => new(
         reader.GetInt64(0),
         reader.IsDBNull(1) ? null : reader.GetInt64(1),
         reader.GetInt64(2),

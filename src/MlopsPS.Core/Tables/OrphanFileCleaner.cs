@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using MlopsPS.Core.Store;
 using MlopsPS.Core.Tables.Iceberg;
 
@@ -29,7 +29,7 @@ internal static class OrphanFileCleaner
         }
 
         HashSet<string> referenced;
-        using (var connection = store.OpenConnection())
+        using (var connection = store.Database.Open())
         {
             referenced = ReferencedPaths(connection, store.Root);
         }
@@ -56,12 +56,12 @@ internal static class OrphanFileCleaner
         return new OrphanResult(removed, bytes, dryRun);
     }
 
-    private static HashSet<string> ReferencedPaths(SqliteConnection connection, string storeRoot)
+    private static HashSet<string> ReferencedPaths(DbConnection connection, string storeRoot)
     {
         // Every table's files, compared without case: a file is never deleted because its folder's casing
         // differs from its table's (possible on case-sensitive file systems). One read transaction, so the data
         // files and the Iceberg files are of the same committed state.
-        using var transaction = connection.BeginTransaction(deferred: true);
+        using var transaction = CatalogReads.BeginRead(connection);
         var paths = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         using (var command = connection.CreateCommand())
         {

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using MlopsPS.Core.Tables.Iceberg;
 
 namespace MlopsPS.Core.Tables;
@@ -16,7 +16,7 @@ namespace MlopsPS.Core.Tables;
 internal static class SnapshotCommit
 {
     public static (TableRow Table, SnapshotRow Snapshot, MetadataCommit Metadata) Run(
-        SqliteConnection connection, string storeRoot, string tableName, TableSchema fileSchema, string? dataset, bool overwrite, WrittenDataFile? file)
+        DbConnection connection, string storeRoot, string tableName, TableSchema fileSchema, string? dataset, bool overwrite, WrittenDataFile? file)
     {
         var table = CatalogQueries.FindTable(connection, tableName);
         if (table is not null)
@@ -64,18 +64,18 @@ internal static class SnapshotCommit
             tableId = connection.Execute(
                 """
                 INSERT INTO tables (name, schema_json, dataset, current_snapshot_id, last_sequence_number, last_updated_us, created_at_us, table_uuid)
-                VALUES ($name, $schema, $dataset, $snapshot, $sequence, $now, $now, $uuid) RETURNING table_id;
+                VALUES (@name, @schema, @dataset, @snapshot, @sequence, @now, @now, @uuid) RETURNING table_id;
                 """,
-                ("$name", tableName), ("$schema", fileSchema.ToJson()), ("$dataset", dataset), ("$snapshot", snapshotId), ("$sequence", sequence), ("$now", nowUs),
-                ("$uuid", Guid.NewGuid().ToString()));
+                ("@name", tableName), ("@schema", fileSchema.ToJson()), ("@dataset", dataset), ("@snapshot", snapshotId), ("@sequence", sequence), ("@now", nowUs),
+                ("@uuid", Guid.NewGuid().ToString()));
             table = new TableRow(tableId, tableName, fileSchema, dataset, snapshotId, sequence, nowUs, nowUs);
         }
         else
         {
             tableId = table.TableId;
             connection.Execute(
-                "UPDATE tables SET current_snapshot_id = $snapshot, last_sequence_number = $sequence, last_updated_us = $now WHERE table_id = $table;",
-                ("$snapshot", snapshotId), ("$sequence", sequence), ("$now", nowUs), ("$table", tableId));
+                "UPDATE tables SET current_snapshot_id = @snapshot, last_sequence_number = @sequence, last_updated_us = @now WHERE table_id = @table;",
+                ("@snapshot", snapshotId), ("@sequence", sequence), ("@now", nowUs), ("@table", tableId));
             table = table with { CurrentSnapshotId = snapshotId, LastSequenceNumber = sequence, LastUpdatedUs = nowUs };
         }
 
@@ -84,24 +84,24 @@ internal static class SnapshotCommit
             INSERT INTO snapshots (snapshot_id, table_id, parent_id, sequence_number, committed_at_us, operation,
                 added_records, added_files, added_files_size, deleted_records, deleted_files, removed_files_size,
                 total_records, total_files, total_files_size)
-            VALUES ($id, $table, $parent, $sequence, $now, $operation, $added_records, $added_files, $added_size,
-                $deleted_records, $deleted_files, $removed_size, $total_records, $total_files, $total_size);
+            VALUES (@id, @table, @parent, @sequence, @now, @operation, @added_records, @added_files, @added_size,
+                @deleted_records, @deleted_files, @removed_size, @total_records, @total_files, @total_size);
             """,
-            ("$id", snapshotId), ("$table", tableId), ("$parent", parentId),
-            ("$sequence", sequence), ("$now", nowUs), ("$operation", operation),
-            ("$added_records", summary.AddedRecords), ("$added_files", summary.AddedFiles), ("$added_size", summary.AddedFilesSize),
-            ("$deleted_records", summary.DeletedRecords), ("$deleted_files", summary.DeletedFiles), ("$removed_size", summary.RemovedFilesSize),
-            ("$total_records", summary.TotalRecords), ("$total_files", summary.TotalFiles), ("$total_size", summary.TotalFilesSize));
+            ("@id", snapshotId), ("@table", tableId), ("@parent", parentId),
+            ("@sequence", sequence), ("@now", nowUs), ("@operation", operation),
+            ("@added_records", summary.AddedRecords), ("@added_files", summary.AddedFiles), ("@added_size", summary.AddedFilesSize),
+            ("@deleted_records", summary.DeletedRecords), ("@deleted_files", summary.DeletedFiles), ("@removed_size", summary.RemovedFilesSize),
+            ("@total_records", summary.TotalRecords), ("@total_files", summary.TotalFiles), ("@total_size", summary.TotalFilesSize));
         if (file is not null)
         {
             connection.Execute(
-                "INSERT INTO data_files (table_id, path, record_count, size_bytes, added_snapshot_id) VALUES ($table, $path, $records, $size, $snapshot);",
-                ("$table", tableId), ("$path", file.RelativePath), ("$records", file.RecordCount), ("$size", file.SizeBytes), ("$snapshot", snapshotId));
+                "INSERT INTO data_files (table_id, path, record_count, size_bytes, added_snapshot_id) VALUES (@table, @path, @records, @size, @snapshot);",
+                ("@table", tableId), ("@path", file.RelativePath), ("@records", file.RecordCount), ("@size", file.SizeBytes), ("@snapshot", snapshotId));
         }
 
         connection.Execute(
-            "INSERT INTO snapshot_log (table_id, made_current_at_us, snapshot_id) VALUES ($table, $now, $snapshot);",
-            ("$table", tableId), ("$now", nowUs), ("$snapshot", snapshotId));
+            "INSERT INTO snapshot_log (table_id, made_current_at_us, snapshot_id) VALUES (@table, @now, @snapshot);",
+            ("@table", tableId), ("@now", nowUs), ("@snapshot", snapshotId));
         // An append's manifest list carries its parent's manifests over; an overwrite's starts afresh.
         var carried = operation == SnapshotOperation.Append && parentId is { } parentSnapshot
             ? IcebergCommit.Manifests(connection, parentSnapshot)
@@ -124,7 +124,7 @@ internal static class SnapshotCommit
     /// entries (each with the sequence number it was added with, when that snapshot is still known). Costs in
     /// proportion to the table, as an overwrite rewrites it anyway.
     /// </summary>
-    private static List<ManifestDataFile> Replaced(SqliteConnection connection, string storeRoot, long tableId, long parentId)
+    private static List<ManifestDataFile> Replaced(DbConnection connection, string storeRoot, long tableId, long parentId)
     {
         var sequences = CatalogQueries.ListSnapshots(connection, tableId).ToDictionary(s => s.SnapshotId, s => s.SequenceNumber);
         return CatalogQueries.VisibleFiles(connection, parentId)

@@ -1,4 +1,5 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tables.Iceberg;
 
 namespace MlopsPS.Core.Tables;
@@ -16,7 +17,7 @@ namespace MlopsPS.Core.Tables;
 internal static class SnapshotExpiry
 {
     public static (List<long> Expired, List<FileRow> Unreferenced, List<string> IcebergFiles) Run(
-        SqliteConnection connection, TableRow table, long olderThanUs, int retainLast)
+        DbConnection connection, TableRow table, long olderThanUs, int retainLast)
     {
         var snapshots = CatalogQueries.ListSnapshots(connection, table.TableId);
         var byId = snapshots.ToDictionary(s => s.SnapshotId);
@@ -52,38 +53,38 @@ internal static class SnapshotExpiry
         {
             foreach (var file in files)
             {
-                connection.Execute("INSERT OR IGNORE INTO inherited_files (snapshot_id, file_id) VALUES ($snapshot, $file);", ("$snapshot", root), ("$file", file.FileId));
+                connection.Execute("INSERT INTO inherited_files (snapshot_id, file_id) VALUES (@snapshot, @file) ON CONFLICT (snapshot_id, file_id) DO NOTHING;", ("@snapshot", root), ("@file", file.FileId));
             }
         }
 
         foreach (var id in expired)
         {
-            connection.Execute("DELETE FROM snapshot_log WHERE snapshot_id = $id;", ("$id", id));
-            connection.Execute("DELETE FROM inherited_files WHERE snapshot_id = $id;", ("$id", id));
-            connection.Execute("DELETE FROM snapshots WHERE snapshot_id = $id;", ("$id", id));
+            connection.Execute("DELETE FROM snapshot_log WHERE snapshot_id = @id;", ("@id", id));
+            connection.Execute("DELETE FROM inherited_files WHERE snapshot_id = @id;", ("@id", id));
+            connection.Execute("DELETE FROM snapshots WHERE snapshot_id = @id;", ("@id", id));
         }
 
         var unreferenced = Unreferenced(connection, table.TableId);
         foreach (var file in unreferenced)
         {
-            connection.Execute("DELETE FROM data_files WHERE file_id = $id;", ("$id", file.FileId));
+            connection.Execute("DELETE FROM data_files WHERE file_id = @id;", ("@id", file.FileId));
         }
 
         return (expired, unreferenced, icebergFiles);
     }
 
     /// <summary>Files whose adding snapshot is gone and that no snapshot inherited.</summary>
-    private static List<FileRow> Unreferenced(SqliteConnection connection, long tableId)
+    private static List<FileRow> Unreferenced(DbConnection connection, long tableId)
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT f.file_id, f.path, f.record_count, f.size_bytes, f.added_snapshot_id FROM data_files f
-            WHERE f.table_id = $table
+            WHERE f.table_id = @table
               AND NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.snapshot_id = f.added_snapshot_id)
               AND NOT EXISTS (SELECT 1 FROM inherited_files i WHERE i.file_id = f.file_id)
             ORDER BY f.file_id;
             """;
-        command.Parameters.AddWithValue("$table", tableId);
+        command.AddParameter("@table", tableId);
         using var reader = command.ExecuteReader();
         var files = new List<FileRow>();
         while (reader.Read())
@@ -99,7 +100,7 @@ internal static class SnapshotExpiry
     /// manifests those lists name that no kept snapshot's list names, and the metadata files whose current
     /// snapshot is expired (their rows are deleted here).
     /// </summary>
-    private static List<string> UnneededIcebergFiles(SqliteConnection connection, TableRow table, List<long> expired, HashSet<long> kept)
+    private static List<string> UnneededIcebergFiles(DbConnection connection, TableRow table, List<long> expired, HashSet<long> kept)
     {
         var expiredLists = new List<string>();
         var candidates = new HashSet<string>(StringComparer.Ordinal);
@@ -113,8 +114,8 @@ internal static class SnapshotExpiry
         }
 
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT version, location, current_snapshot_id FROM metadata_files WHERE table_id = $table ORDER BY version;";
-        command.Parameters.AddWithValue("$table", table.TableId);
+        command.CommandText = "SELECT version, location, current_snapshot_id FROM metadata_files WHERE table_id = @table ORDER BY version;";
+        command.AddParameter("@table", table.TableId);
         var gone = new List<(long Version, string Location)>();
         using (var reader = command.ExecuteReader())
         {
@@ -129,7 +130,7 @@ internal static class SnapshotExpiry
 
         foreach (var (version, _) in gone)
         {
-            connection.Execute("DELETE FROM metadata_files WHERE table_id = $table AND version = $version;", ("$table", table.TableId), ("$version", version));
+            connection.Execute("DELETE FROM metadata_files WHERE table_id = @table AND version = @version;", ("@table", table.TableId), ("@version", version));
         }
 
         // What the kept snapshots still need, read after the expired rows' metadata files are gone but before

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using MlopsPS.Core.Store;
 
 namespace MlopsPS.Core.Tables;
 
@@ -11,14 +12,14 @@ namespace MlopsPS.Core.Tables;
 internal static class SnapshotIds
 {
     /// <summary>A new id not used by any snapshot in the catalog (checked inside the commit's transaction).</summary>
-    public static long NewUnused(SqliteConnection connection)
+    public static long NewUnused(DbConnection connection)
     {
         while (true)
         {
             var id = Random();
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT count(*) FROM snapshots WHERE snapshot_id = $id;";
-            command.Parameters.AddWithValue("$id", id);
+            command.CommandText = "SELECT count(*) FROM snapshots WHERE snapshot_id = @id;";
+            command.AddParameter("@id", id);
             if ((long)command.ExecuteScalar()! == 0)
             {
                 return id;

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using MlopsPS.Core.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
@@ -63,7 +64,7 @@ public sealed class TableCatalog
         ArgumentNullException.ThrowIfNull(batches);
         options ??= new AppendOptions();
         TableRow? existing;
-        using (var connection = Store.OpenConnection())
+        using (var connection = Store.Database.Open())
         {
             existing = CatalogQueries.FindTable(connection, name);
         }
@@ -262,11 +263,11 @@ public sealed class TableCatalog
 
             var nowUs = Math.Max(TableTime.NowMicros(), row.LastUpdatedUs + 1);
             connection.Execute(
-                "UPDATE tables SET current_snapshot_id = $snapshot, last_updated_us = $now WHERE table_id = $table;",
-                ("$snapshot", snapshotId), ("$now", nowUs), ("$table", row.TableId));
+                "UPDATE tables SET current_snapshot_id = @snapshot, last_updated_us = @now WHERE table_id = @table;",
+                ("@snapshot", snapshotId), ("@now", nowUs), ("@table", row.TableId));
             connection.Execute(
-                "INSERT INTO snapshot_log (table_id, made_current_at_us, snapshot_id) VALUES ($table, $now, $snapshot);",
-                ("$table", row.TableId), ("$now", nowUs), ("$snapshot", snapshotId));
+                "INSERT INTO snapshot_log (table_id, made_current_at_us, snapshot_id) VALUES (@table, @now, @snapshot);",
+                ("@table", row.TableId), ("@now", nowUs), ("@snapshot", snapshotId));
             return (new RollbackResult(row.Name, current.SnapshotId, snapshotId), IcebergCommit.WriteMetadata(connection, Store.Root, row.Name));
         });
         IcebergCommit.AfterCommit(Store.Root, metadata);
@@ -366,14 +367,14 @@ public sealed class TableCatalog
     private static ColumnBatch? Next(IEnumerator<ColumnBatch> batches) =>
         batches.MoveNext() ? batches.Current ?? throw new ArgumentException("A batch is null.", nameof(batches)) : null;
 
-    private static SnapshotRow SnapshotAsOf(SqliteConnection connection, TableRow table, DateTime utc) =>
+    private static SnapshotRow SnapshotAsOf(DbConnection connection, TableRow table, DateTime utc) =>
         CatalogQueries.SnapshotIdAsOf(connection, table.TableId, TableTime.ToMicros(utc)) is { } id
             ? CatalogQueries.RequireSnapshot(connection, table, id)
             : throw new SnapshotNotFoundException(
                 table.Name,
                 $"Cannot find a snapshot older than {utc.ToString("yyyy-MM-dd'T'HH':'mm':'ss.ffffff'Z'", CultureInfo.InvariantCulture)} in table '{table.Name}'.");
 
-    private TableScan PlanIncremental(SqliteConnection connection, TableRow table, TableSchema schema, long startId, long endId)
+    private TableScan PlanIncremental(DbConnection connection, TableRow table, TableSchema schema, long startId, long endId)
     {
         var start = CatalogQueries.RequireSnapshot(connection, table, startId);
         var end = CatalogQueries.RequireSnapshot(connection, table, endId);
@@ -400,12 +401,12 @@ public sealed class TableCatalog
     /// first taken into the index (or refused, see <see cref="ForeignCommits"/>); otherwise this costs one
     /// indexed lookup in the read's own transaction.
     /// </summary>
-    private T ReadTable<T>(string name, Func<SqliteConnection, TableRow, T> query)
+    private T ReadTable<T>(string name, Func<DbConnection, TableRow, T> query)
     {
         for (var attempt = 1; ; attempt++)
         {
-            using var connection = Store.OpenConnection();
-            using var transaction = connection.BeginTransaction(deferred: true);
+            using var connection = Store.Database.Open();
+            using var transaction = CatalogReads.BeginRead(connection);
             var row = CatalogQueries.RequireTable(connection, name);
             if (attempt > 1 || row.MetadataLocation is null || IcebergCatalogTables.CurrentLocation(connection, row.Name) == row.MetadataLocation)
             {
@@ -421,16 +422,16 @@ public sealed class TableCatalog
         CatalogTransaction.Run(Store, _retryPolicy, name, commit: true, connection =>
             ForeignCommits.Reconcile(connection, Store.Root, CatalogQueries.RequireTable(connection, name)));
 
-    private T Read<T>(Func<SqliteConnection, T> query)
+    private T Read<T>(Func<DbConnection, T> query)
     {
         // One read transaction: all the queries of a call see the same committed state (WAL readers never
         // block writers and are never blocked by them).
-        using var connection = Store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: true);
+        using var connection = Store.Database.Open();
+        using var transaction = CatalogReads.BeginRead(connection);
         return query(connection);
     }
 
-    private TableInfo ToTableInfo(SqliteConnection connection, TableRow table)
+    private TableInfo ToTableInfo(DbConnection connection, TableRow table)
     {
         var current = CatalogQueries.RequireSnapshot(connection, table, table.CurrentSnapshotId);
         return new TableInfo(
@@ -475,13 +476,13 @@ public sealed class TableCatalog
         try
         {
             // A failed COMMIT could in principle have committed: never delete a file the catalog references.
-            using var connection = Store.OpenConnection();
+            using var connection = Store.Database.Open();
             if (!CatalogQueries.FileIsReferenced(connection, file.RelativePath))
             {
                 File.Delete(file.FullPath);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DbException)
         {
             // Cannot tell or cannot delete: the file stays as an orphan for RemoveOrphanFiles.
         }

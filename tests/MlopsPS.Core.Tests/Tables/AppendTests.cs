@@ -1,14 +1,22 @@
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tests.TestSupport;
 using MlopsPS.Core.Tables;
 
 namespace MlopsPS.Core.Tests.Tables;
 
-public class AppendTests
+/// <summary>The tests of <see cref="AppendTests"/> on a SQLite store.</summary>
+public sealed class SqliteAppendTests() : AppendTests(StoreBackend.Sqlite, null);
+
+/// <summary>The same tests on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlAppendTests(PostgresCluster cluster) : AppendTests(StoreBackend.PostgreSql, cluster);
+
+public abstract class AppendTests(StoreBackend backend, PostgresCluster? cluster)
 {
     [Fact]
     public void FirstAppend_CreatesTheTableWithTheBatchSchema_AndLaterAppendsAddToIt()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
 
         var first = temp.Catalog.Append("lab.telco", [SampleRows.Batch(0, 100)], new AppendOptions { Dataset = "telco" });
         var second = temp.Catalog.Append("lab.telco", [SampleRows.Batch(100, 50)]);
@@ -27,7 +35,7 @@ public class AppendTests
     [Fact]
     public void Appends_FormALinearParentChainWithSequenceNumbersAndUtcCommitTimes()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var before = DateTime.UtcNow;
 
         var snapshots = Enumerable.Range(0, 4).Select(i => temp.Catalog.Append("t", [SampleRows.Batch(i * 10, 10)])).ToArray();
@@ -51,7 +59,7 @@ public class AppendTests
     [Fact]
     public void Summary_CountsAddedAndTotalRecordsFilesAndBytes_UnderIcebergKeys()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
 
         var first = temp.Catalog.Append("t", [SampleRows.Batch(0, 30), SampleRows.Batch(30, 20)]);
         var second = temp.Catalog.Append("t", [SampleRows.Batch(50, 25)]);
@@ -75,7 +83,7 @@ public class AppendTests
     [Fact]
     public void Snapshot_DataFiles_AreTheFilesItCanSee_RelativeToTheStore()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
 
         var first = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         var second = temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
@@ -92,7 +100,7 @@ public class AppendTests
     [Fact]
     public void Append_RoundTripsEveryColumnTypeIncludingNulls()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var written = SampleRows.Batch(0, 500);
 
         temp.Catalog.Append("t", [written]);
@@ -110,7 +118,7 @@ public class AppendTests
     [Fact]
     public void Append_StreamsBatchesIntoRowGroups_WritingBeforeTheLastBatchArrives()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var catalog = temp.CatalogWithRowGroups(1000);
         long bytesOnDiskWhenLastBatchWasRequested = -1;
 
@@ -150,7 +158,7 @@ public class AppendTests
     [Fact]
     public void Append_CancelledWhileStreaming_LeavesNoFileAndNoSnapshot()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var catalog = temp.CatalogWithRowGroups(100);
         var before = catalog.Append("t", [SampleRows.Batch(0, 10)]);
         using var cancellation = new CancellationTokenSource();
@@ -171,7 +179,7 @@ public class AppendTests
     [Fact]
     public void Append_ReportsRowsWrittenAndFinallyCommitted()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var reports = new List<AppendProgress>();
         var progress = new SyncProgress<AppendProgress>(reports.Add);
 
@@ -187,7 +195,7 @@ public class AppendTests
     [Fact]
     public void Append_WithNoRows_CommitsAnEmptySnapshotWithoutAFile()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
 
         var empty = temp.Catalog.Append("t", [SampleRows.Batch(10, 0)]);
@@ -201,7 +209,7 @@ public class AppendTests
     [Fact]
     public void FirstAppend_WithoutAnyBatch_IsRefusedAndCreatesNothing()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
 
         var error = Assert.Throws<InvalidTableArgumentException>(() => temp.Catalog.Append("t", []));
 
@@ -212,7 +220,7 @@ public class AppendTests
     [Fact]
     public void Overwrite_ReplacesTheRowsAndRecordsWhatItRemoved()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
 
@@ -233,7 +241,7 @@ public class AppendTests
     [Fact]
     public void Overwrite_WithNoRows_IsADeleteThatEmptiesTheTable()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
 
         var delete = temp.Catalog.Append("t", [SampleRows.Batch(0, 0)], new AppendOptions { Overwrite = true });
@@ -246,7 +254,7 @@ public class AppendTests
     [Fact]
     public void TableNames_AreCaseInsensitive_AndKeepTheirFirstSpelling()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("Lab.Telco", [SampleRows.Batch(0, 10)]);
 
         var snapshot = temp.Catalog.Append("lab.telco", [SampleRows.Batch(10, 10)]);

@@ -1,9 +1,18 @@
+using MlopsPS.Core.Tests.TestSupport;
+using MlopsPS.Core.Store;
 using System.Globalization;
 using MlopsPS.Core.Tables;
 
 namespace MlopsPS.Core.Tests.Tables;
 
-public class ConcurrentAppendTests
+/// <summary>The tests of <see cref="ConcurrentAppendTests"/> on a SQLite store.</summary>
+public sealed class SqliteConcurrentAppendTests() : ConcurrentAppendTests(StoreBackend.Sqlite, null);
+
+/// <summary>The same tests on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlConcurrentAppendTests(PostgresCluster cluster) : ConcurrentAppendTests(StoreBackend.PostgreSql, cluster);
+
+public abstract class ConcurrentAppendTests(StoreBackend backend, PostgresCluster? cluster)
 {
     private const int Writers = 4;
     private const int BatchesPerWriter = 25;
@@ -13,11 +22,11 @@ public class ConcurrentAppendTests
     [Fact]
     public void FourProcessesAppendingAtOnce_LoseNothing_AndLeaveOneLinearChain()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var startAt = DateTimeOffset.UtcNow.AddSeconds(3).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var processes = Enumerable.Range(0, Writers)
             .Select(w => TestAppenderProcess.Start(
-                "append", temp.Root, "shared", w.ToString(CultureInfo.InvariantCulture), BatchesPerWriter.ToString(CultureInfo.InvariantCulture),
+                "append", temp.Location, "shared", w.ToString(CultureInfo.InvariantCulture), BatchesPerWriter.ToString(CultureInfo.InvariantCulture),
                 RowsPerBatch.ToString(CultureInfo.InvariantCulture), Seed.ToString(CultureInfo.InvariantCulture), startAt))
             .ToArray();
         var outputs = processes.Select(p => TestAppenderProcess.WaitForSuccess(p, TimeSpan.FromMinutes(3))).ToArray();

@@ -1,16 +1,24 @@
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tests.TestSupport;
 using MlopsPS.Core.Tables;
 
 namespace MlopsPS.Core.Tests.Tables;
 
-public class ExpireSnapshotsTests
+/// <summary>The tests of <see cref="ExpireSnapshotsTests"/> on a SQLite store.</summary>
+public sealed class SqliteExpireSnapshotsTests() : ExpireSnapshotsTests(StoreBackend.Sqlite, null);
+
+/// <summary>The same tests on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlExpireSnapshotsTests(PostgresCluster cluster) : ExpireSnapshotsTests(StoreBackend.PostgreSql, cluster);
+
+public abstract class ExpireSnapshotsTests(StoreBackend backend, PostgresCluster? cluster)
 {
     private static readonly DateTime s_future = DateTime.UtcNow.AddDays(1);
 
     [Fact]
     public void Expire_RemovesOldSnapshots_ButKeepsEveryFileTheCurrentSnapshotStillSees()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var a = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         var b = temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
         var c = temp.Catalog.Append("t", [SampleRows.Batch(20, 10)]);
@@ -37,7 +45,7 @@ public class ExpireSnapshotsTests
     [Fact]
     public void Expire_DeletesTheFilesNoRemainingSnapshotReferences()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var a = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         var b = temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
         var overwrite = temp.Catalog.Append("t", [SampleRows.Batch(100, 10)], new AppendOptions { Overwrite = true });
@@ -58,7 +66,7 @@ public class ExpireSnapshotsTests
     [Fact]
     public void Expire_RemovesABranchLeftByARollback_AndItsFiles()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var a = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         var b = temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
         temp.Catalog.Rollback("t", a.SnapshotId);
@@ -77,7 +85,7 @@ public class ExpireSnapshotsTests
     [Fact]
     public void Expire_KeepsSnapshotsNewerThanTheCutoff_AndNeverTheCurrentOne()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var a = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         var b = temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
 
@@ -90,7 +98,7 @@ public class ExpireSnapshotsTests
     [Fact]
     public void Expire_DryRun_ReportsWithoutChangingAnything()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         temp.Catalog.Append("t", [SampleRows.Batch(10, 10)], new AppendOptions { Overwrite = true });
         var snapshotsBefore = temp.Catalog.ListSnapshots("t");
@@ -111,7 +119,7 @@ public class ExpireSnapshotsTests
     [Fact]
     public void Expire_WithRetainLastBelowOne_IsRefused()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
 
         var error = Assert.Throws<InvalidTableArgumentException>(() => temp.Catalog.ExpireSnapshots("t", retainLast: 0));
@@ -122,7 +130,7 @@ public class ExpireSnapshotsTests
     [Fact]
     public void Expire_Twice_KeepsFilesInheritedByTheRemainingSnapshots()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
         temp.Catalog.ExpireSnapshots("t", olderThan: s_future);
@@ -139,7 +147,7 @@ public class ExpireSnapshotsTests
     [Fact]
     public void Expire_ReportsEachFileItDeletes()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         temp.Catalog.Append("t", [SampleRows.Batch(10, 10)], new AppendOptions { Overwrite = true });
         temp.Catalog.Append("t", [SampleRows.Batch(20, 10)], new AppendOptions { Overwrite = true });

@@ -1,13 +1,22 @@
+using MlopsPS.Core.Tests.TestSupport;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tables;
 
 namespace MlopsPS.Core.Tests.Tables;
 
-public class IncrementalScanTests
+/// <summary>The tests of <see cref="IncrementalScanTests"/> on a SQLite store.</summary>
+public sealed class SqliteIncrementalScanTests() : IncrementalScanTests(StoreBackend.Sqlite, null);
+
+/// <summary>The same tests on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlIncrementalScanTests(PostgresCluster cluster) : IncrementalScanTests(StoreBackend.PostgreSql, cluster);
+
+public abstract class IncrementalScanTests(StoreBackend backend, PostgresCluster? cluster)
 {
     [Fact]
     public void Incremental_FromTheParentOfTheLatest_ReturnsExactlyTheNewestBatch()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var snapshots = Enumerable.Range(0, 5).Select(i => temp.Catalog.Append("t", [SampleRows.Batch(i * 100, 100)])).ToArray();
         var latest = snapshots[^1];
 
@@ -23,7 +32,7 @@ public class IncrementalScanTests
     [Fact]
     public void Incremental_BetweenTwoSnapshots_ReturnsTheRowsAppendedAfterTheStartUpToTheEnd()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var snapshots = Enumerable.Range(0, 5).Select(i => temp.Catalog.Append("t", [SampleRows.Batch(i * 10, 10)])).ToArray();
 
         var scan = temp.Catalog.Scan("t", ScanSpec.Incremental(snapshots[0].SnapshotId, snapshots[2].SnapshotId).WithColumns("id"));
@@ -35,7 +44,7 @@ public class IncrementalScanTests
     [Fact]
     public void Incremental_AcrossAnOverwrite_FailsAsIceberg()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var start = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         var overwrite = temp.Catalog.Append("t", [SampleRows.Batch(10, 10)], new AppendOptions { Overwrite = true });
         var end = temp.Catalog.Append("t", [SampleRows.Batch(20, 10)]);
@@ -50,7 +59,7 @@ public class IncrementalScanTests
     [Fact]
     public void Incremental_FromASnapshotThatIsNotAnAncestorOfTheEnd_FailsAsIceberg()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var first = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         var abandoned = temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
         temp.Catalog.Rollback("t", first.SnapshotId);
@@ -67,7 +76,7 @@ public class IncrementalScanTests
     [Fact]
     public void Incremental_WithAnUnknownSnapshot_FailsWithSnapshotNotFound()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
 
         Assert.Throws<SnapshotNotFoundException>(() => temp.Catalog.Scan("t", ScanSpec.Incremental(12345)));

@@ -1,13 +1,22 @@
+using MlopsPS.Core.Tests.TestSupport;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tables;
 
 namespace MlopsPS.Core.Tests.Tables;
 
-public class LookupTests
+/// <summary>The tests of <see cref="LookupTests"/> on a SQLite store.</summary>
+public sealed class SqliteLookupTests() : LookupTests(StoreBackend.Sqlite, null);
+
+/// <summary>The same tests on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlLookupTests(PostgresCluster cluster) : LookupTests(StoreBackend.PostgreSql, cluster);
+
+public abstract class LookupTests(StoreBackend backend, PostgresCluster? cluster)
 {
     [Fact]
     public void UnknownTable_FailsWithTableNotFound_EverywhereATableIsNamed()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
 
         var error = Assert.Throws<TableNotFoundException>(() => temp.Catalog.GetTable("missing"));
 
@@ -26,7 +35,7 @@ public class LookupTests
     [Fact]
     public void UnknownSnapshot_FailsWithSnapshotNotFound_EvenWhenItBelongsToAnotherTable()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("a", [SampleRows.Batch(0, 10)]);
         var other = temp.Catalog.Append("b", [SampleRows.Batch(0, 10)]);
 
@@ -40,7 +49,7 @@ public class LookupTests
     [Fact]
     public void ListTables_FiltersWithWildcards_CaseInsensitively()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         foreach (var name in new[] { "lab.telco", "lab.iot", "prod.telco" })
         {
             temp.Catalog.Append(name, [SampleRows.Batch(0, 10)]);
@@ -56,7 +65,7 @@ public class LookupTests
     [Fact]
     public void ListTables_ReportsEachTablesCurrentState()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         var current = temp.Catalog.Append("t", [SampleRows.Batch(10, 5)]);
 

@@ -1,13 +1,22 @@
+using MlopsPS.Core.Tests.TestSupport;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tables;
 
 namespace MlopsPS.Core.Tests.Tables;
 
-public class OrphanFileTests
+/// <summary>The tests of <see cref="OrphanFileTests"/> on a SQLite store.</summary>
+public sealed class SqliteOrphanFileTests() : OrphanFileTests(StoreBackend.Sqlite, null);
+
+/// <summary>The same tests on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlOrphanFileTests(PostgresCluster cluster) : OrphanFileTests(StoreBackend.PostgreSql, cluster);
+
+public abstract class OrphanFileTests(StoreBackend backend, PostgresCluster? cluster)
 {
     [Fact]
     public void RemoveOrphanFiles_DryRunListsUnreferencedFiles_ThenTheRealRunDeletesOnlyThem()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var snapshot = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         var folder = temp.TableFolder("t");
         var uncommitted = Path.Combine(folder, "data-0123456789abcdef0123456789abcdef.parquet");
@@ -36,7 +45,7 @@ public class OrphanFileTests
     [Fact]
     public void RemoveOrphanFiles_LeavesFilesYoungerThanTheThreshold()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         File.WriteAllBytes(Path.Combine(temp.TableFolder("t"), "data-in-progress.parquet.tmp"), [1, 2, 3]);
 
@@ -48,7 +57,7 @@ public class OrphanFileTests
     [Fact]
     public void RemoveOrphanFiles_ForAllTables_IncludesFoldersOfTablesThatWereNeverCommitted()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("a", [SampleRows.Batch(0, 10)]);
         temp.Catalog.Append("b", [SampleRows.Batch(0, 10)]);
         File.WriteAllBytes(Path.Combine(temp.TableFolder("a"), "stray.parquet"), [1]);
@@ -66,7 +75,7 @@ public class OrphanFileTests
     [Fact]
     public void RemoveOrphanFiles_ForAnUnknownTable_FailsWithTableNotFound()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
 
         Assert.Throws<TableNotFoundException>(() => temp.Catalog.RemoveOrphanFiles("nope", TimeSpan.Zero));
         Assert.Throws<InvalidTableArgumentException>(() => temp.Catalog.RemoveOrphanFiles(null, TimeSpan.FromSeconds(-1)));

@@ -1,13 +1,22 @@
+using MlopsPS.Core.Tests.TestSupport;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tables;
 
 namespace MlopsPS.Core.Tests.Tables;
 
-public class RollbackTests
+/// <summary>The tests of <see cref="RollbackTests"/> on a SQLite store.</summary>
+public sealed class SqliteRollbackTests() : RollbackTests(StoreBackend.Sqlite, null);
+
+/// <summary>The same tests on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlRollbackTests(PostgresCluster cluster) : RollbackTests(StoreBackend.PostgreSql, cluster);
+
+public abstract class RollbackTests(StoreBackend backend, PostgresCluster? cluster)
 {
     [Fact]
     public void Rollback_MakesAnAncestorCurrent_AndTheNextAppendBranchesFromIt()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var a = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         var b = temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
         var c = temp.Catalog.Append("t", [SampleRows.Batch(20, 10)]);
@@ -28,7 +37,7 @@ public class RollbackTests
     [Fact]
     public void History_RecordsTheRollback_AndMarksTheAbandonedBranchAsNotCurrentAncestor()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var a = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         var b = temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
         temp.Catalog.Rollback("t", a.SnapshotId);
@@ -47,7 +56,7 @@ public class RollbackTests
     [Fact]
     public void Rollback_ToASnapshotThatIsNotAnAncestor_IsRefusedAndChangesNothing()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var a = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         var b = temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
         temp.Catalog.Rollback("t", a.SnapshotId);
@@ -64,7 +73,7 @@ public class RollbackTests
     [Fact]
     public void Rollback_ToTheCurrentSnapshot_ChangesNothing()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var a = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
 
         var result = temp.Catalog.Rollback("t", a.SnapshotId);
@@ -77,7 +86,7 @@ public class RollbackTests
     [Fact]
     public void Rollback_ToAnUnknownSnapshot_FailsWithSnapshotNotFound()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
 
         Assert.Throws<SnapshotNotFoundException>(() => temp.Catalog.Rollback("t", 42));

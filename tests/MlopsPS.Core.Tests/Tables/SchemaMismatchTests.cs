@@ -1,8 +1,17 @@
+using MlopsPS.Core.Tests.TestSupport;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tables;
 
 namespace MlopsPS.Core.Tests.Tables;
 
-public class SchemaMismatchTests
+/// <summary>The tests of <see cref="SchemaMismatchTests"/> on a SQLite store.</summary>
+public sealed class SqliteSchemaMismatchTests() : SchemaMismatchTests(StoreBackend.Sqlite, null);
+
+/// <summary>The same tests on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlSchemaMismatchTests(PostgresCluster cluster) : SchemaMismatchTests(StoreBackend.PostgreSql, cluster);
+
+public abstract class SchemaMismatchTests(StoreBackend backend, PostgresCluster? cluster)
 {
     private static readonly TableSchema s_table = new(
     [
@@ -14,7 +23,7 @@ public class SchemaMismatchTests
     [Fact]
     public void Append_WithMissingExtraAndWrongTypeColumns_NamesThemAll_AndWritesNothing()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var before = temp.Catalog.Append("t", [Batch(s_table, 3)]);
         var filesBefore = temp.FilesOf("t");
         var bad = new TableSchema(
@@ -42,7 +51,7 @@ public class SchemaMismatchTests
     [Fact]
     public void Append_WhoseLaterBatchDoesNotFit_DiscardsTheEarlierBatchesToo()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var catalog = temp.CatalogWithRowGroups(2);
         var before = catalog.Append("t", [Batch(s_table, 3)]);
         var filesBefore = temp.FilesOf("t");
@@ -57,7 +66,7 @@ public class SchemaMismatchTests
     [Fact]
     public void Append_OfANullableColumnIntoANonNullableOne_IsRefused()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [Batch(s_table, 3)]);
         var nullableLabel = new TableSchema(
         [
@@ -74,7 +83,7 @@ public class SchemaMismatchTests
     [Fact]
     public void Append_AcceptsNonNullableIntoNullable_Int32IntoInt64_AndColumnsInAnyOrder()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [Batch(s_table, 2)]);
         var narrower = new TableSchema(
         [
@@ -96,7 +105,7 @@ public class SchemaMismatchTests
     [Fact]
     public void Append_WidensFloatIntoDouble()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var doubles = new TableSchema([new ColumnSpec("v", ColumnType.Double)]);
         var floats = new TableSchema([new ColumnSpec("v", ColumnType.Float)]);
         temp.Catalog.Append("t", [new ColumnBatch(doubles, [new[] { 1.0 }], 1)]);
@@ -109,7 +118,7 @@ public class SchemaMismatchTests
     [Fact]
     public void Append_OfANullStringIntoANonNullableColumn_IsRefused_AndWritesNothing()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var before = temp.Catalog.Append("t", [Batch(s_table, 2)]);
         var filesBefore = temp.FilesOf("t");
         var batch = new ColumnBatch(s_table, [new long[] { 1, 2 }, new double?[] { 1, 2 }, new[] { "a", null }], 2);

@@ -8,13 +8,26 @@ namespace MlopsPS.Core.Tests.Tables;
 internal sealed class TempStore : IDisposable
 {
     public TempStore()
+        : this(StoreBackend.Sqlite, null)
+    {
+    }
+
+    /// <summary>A store on <paramref name="backend"/>: on PostgreSQL a database of its own in <paramref name="cluster"/>.</summary>
+    public TempStore(StoreBackend backend, MlopsPS.Core.Tests.TestSupport.PostgresCluster? cluster)
     {
         Root = Path.Combine(Path.GetTempPath(), "mlopsps-tests", Guid.NewGuid().ToString("N"));
-        Store = MlopsStore.Open(Root);
+        Location = backend == StoreBackend.Sqlite
+            ? Root
+            : (cluster ?? throw new ArgumentNullException(nameof(cluster))).NewStoreLocation(Root);
+        Store = MlopsStore.Open(StoreLocation.Parse(Location, Environment.CurrentDirectory));
         Catalog = new TableCatalog(Store);
     }
 
+    /// <summary>The folder of the store's files (the store folder, or the PostgreSQL store's warehouse).</summary>
     public string Root { get; }
+
+    /// <summary>The location to open the store by (another process's -Store): the folder, or the postgresql:// URI.</summary>
+    public string Location { get; }
 
     public MlopsStore Store { get; }
 

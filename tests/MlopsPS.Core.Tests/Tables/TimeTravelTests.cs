@@ -1,14 +1,23 @@
+using MlopsPS.Core.Tests.TestSupport;
+using MlopsPS.Core.Store;
 using System.Globalization;
 using MlopsPS.Core.Tables;
 
 namespace MlopsPS.Core.Tests.Tables;
 
-public class TimeTravelTests
+/// <summary>The tests of <see cref="TimeTravelTests"/> on a SQLite store.</summary>
+public sealed class SqliteTimeTravelTests() : TimeTravelTests(StoreBackend.Sqlite, null);
+
+/// <summary>The same tests on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlTimeTravelTests(PostgresCluster cluster) : TimeTravelTests(StoreBackend.PostgreSql, cluster);
+
+public abstract class TimeTravelTests(StoreBackend backend, PostgresCluster? cluster)
 {
     [Fact]
     public void ScanAsOfSnapshot_ReadsTheTableAsThatSnapshotLeftIt()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var first = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
 
@@ -23,7 +32,7 @@ public class TimeTravelTests
     [Fact]
     public void ScanAsOfTime_ReadsTheSnapshotCurrentAtThatTime()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var first = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         var second = temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
 
@@ -37,7 +46,7 @@ public class TimeTravelTests
     [Fact]
     public void AsOfTime_AcceptsALocalTimeForTheSameInstant()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var first = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
 
@@ -47,7 +56,7 @@ public class TimeTravelTests
     [Fact]
     public void AsOfTime_BeforeTheFirstSnapshot_FailsAsIceberg()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var first = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
 
         var error = Assert.Throws<SnapshotNotFoundException>(() => temp.Catalog.SnapshotAsOf("t", first.CommittedAt.AddTicks(-10)));
@@ -60,7 +69,7 @@ public class TimeTravelTests
     [Fact]
     public void AsOfTime_BeforeTheFirstSnapshot_NamesTheTimeInIsoFormat_WhateverTheCulture()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         var previous = CultureInfo.CurrentCulture;
         CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("fi-FI"); // '.' separates hours and minutes
@@ -79,7 +88,7 @@ public class TimeTravelTests
     [Fact]
     public void Scan_WithColumns_ReadsOnlyThoseColumnsInThatOrder()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [SampleRows.Batch(0, 20)]);
 
         var scan = temp.Catalog.Scan("t", ScanSpec.Current.WithColumns("score", "id"));
@@ -94,7 +103,7 @@ public class TimeTravelTests
     [Fact]
     public void Scan_WithAnUnknownColumn_NamesIt()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [SampleRows.Batch(0, 20)]);
 
         var error = Assert.Throws<UnknownColumnException>(() => temp.Catalog.Scan("t", ScanSpec.Current.WithColumns("id", "nope")));

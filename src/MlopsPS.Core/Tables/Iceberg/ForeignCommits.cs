@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace MlopsPS.Core.Tables.Iceberg;
 
@@ -13,7 +13,7 @@ namespace MlopsPS.Core.Tables.Iceberg;
 internal static class ForeignCommits
 {
     /// <summary>Returns the table's row, after importing another writer's commits if there are any.</summary>
-    public static TableRow Reconcile(SqliteConnection connection, string storeRoot, TableRow table)
+    public static TableRow Reconcile(DbConnection connection, string storeRoot, TableRow table)
     {
         var theirs = IcebergCatalogTables.CurrentLocation(connection, table.Name);
         if (theirs == table.MetadataLocation || table.MetadataLocation is null)
@@ -30,7 +30,7 @@ internal static class ForeignCommits
         return CatalogQueries.RequireTable(connection, table.Name);
     }
 
-    private static void Import(SqliteConnection connection, string storeRoot, TableRow table, string theirs, TableMetadataDocument document)
+    private static void Import(DbConnection connection, string storeRoot, TableRow table, string theirs, TableMetadataDocument document)
     {
         void Refuse(string reason) => throw new ForeignCommitException(table.Name, table.MetadataLocation, theirs, reason);
 
@@ -76,18 +76,18 @@ internal static class ForeignCommits
                 INSERT INTO snapshots (snapshot_id, table_id, parent_id, sequence_number, committed_at_us, operation,
                     added_records, added_files, added_files_size, deleted_records, deleted_files, removed_files_size,
                     total_records, total_files, total_files_size, manifest_list)
-                VALUES ($id, $table, $parent, $sequence, $at, 'append', $added_records, $added_files, $added_size, 0, 0, 0,
-                    $total_records, $total_files, $total_size, $list);
+                VALUES (@id, @table, @parent, @sequence, @at, 'append', @added_records, @added_files, @added_size, 0, 0, 0,
+                    @total_records, @total_files, @total_size, @list);
                 """,
-                ("$id", row.SnapshotId), ("$table", table.TableId), ("$parent", parentId), ("$sequence", row.SequenceNumber), ("$at", row.CommittedAtUs),
-                ("$added_records", summary.AddedRecords), ("$added_files", summary.AddedFiles), ("$added_size", summary.AddedFilesSize),
-                ("$total_records", summary.TotalRecords), ("$total_files", summary.TotalFiles), ("$total_size", summary.TotalFilesSize),
-                ("$list", snapshot.ManifestList));
+                ("@id", row.SnapshotId), ("@table", table.TableId), ("@parent", parentId), ("@sequence", row.SequenceNumber), ("@at", row.CommittedAtUs),
+                ("@added_records", summary.AddedRecords), ("@added_files", summary.AddedFiles), ("@added_size", summary.AddedFilesSize),
+                ("@total_records", summary.TotalRecords), ("@total_files", summary.TotalFiles), ("@total_size", summary.TotalFilesSize),
+                ("@list", snapshot.ManifestList));
             foreach (var file in added)
             {
                 connection.Execute(
-                    "INSERT INTO data_files (table_id, path, record_count, size_bytes, added_snapshot_id) VALUES ($table, $path, $records, $size, $snapshot);",
-                    ("$table", table.TableId), ("$path", file.Path), ("$records", file.RecordCount), ("$size", file.SizeBytes), ("$snapshot", snapshot.SnapshotId));
+                    "INSERT INTO data_files (table_id, path, record_count, size_bytes, added_snapshot_id) VALUES (@table, @path, @records, @size, @snapshot);",
+                    ("@table", table.TableId), ("@path", file.Path), ("@records", file.RecordCount), ("@size", file.SizeBytes), ("@snapshot", snapshot.SnapshotId));
             }
 
             ours[row.SnapshotId] = row;
@@ -105,14 +105,14 @@ internal static class ForeignCommits
         {
             lastUs = Math.Max(lastUs + 1, timestampMs * 1000);
             connection.Execute(
-                "INSERT INTO snapshot_log (table_id, made_current_at_us, snapshot_id) VALUES ($table, $at, $snapshot);",
-                ("$table", table.TableId), ("$at", lastUs), ("$snapshot", snapshotId));
+                "INSERT INTO snapshot_log (table_id, made_current_at_us, snapshot_id) VALUES (@table, @at, @snapshot);",
+                ("@table", table.TableId), ("@at", lastUs), ("@snapshot", snapshotId));
         }
 
         connection.Execute(
-            "UPDATE tables SET current_snapshot_id = $current, last_sequence_number = max(last_sequence_number, $sequence), last_updated_us = $at WHERE table_id = $table;",
-            ("$current", current), ("$sequence", document.LastSequenceNumber), ("$at", lastUs), ("$table", table.TableId));
-        var version = 1 + (long)(connection.ExecuteScalarValue("SELECT coalesce(max(version), 0) FROM metadata_files WHERE table_id = $table;", ("$table", table.TableId)) ?? 0L);
+            "UPDATE tables SET current_snapshot_id = @current, last_sequence_number = max(last_sequence_number, @sequence), last_updated_us = @at WHERE table_id = @table;",
+            ("@current", current), ("@sequence", document.LastSequenceNumber), ("@at", lastUs), ("@table", table.TableId));
+        var version = 1 + (long)(connection.ExecuteScalarValue("SELECT coalesce(max(version), 0) FROM metadata_files WHERE table_id = @table;", ("@table", table.TableId)) ?? 0L);
         IcebergCommit.RecordMetadataFile(connection, table.TableId, version, theirs, document.LastUpdatedMs, current);
     }
 

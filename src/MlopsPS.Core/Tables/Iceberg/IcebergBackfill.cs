@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace MlopsPS.Core.Tables.Iceberg;
 
@@ -13,7 +13,7 @@ namespace MlopsPS.Core.Tables.Iceberg;
 /// </summary>
 internal static class IcebergBackfill
 {
-    public static void Run(SqliteConnection connection, string storeRoot)
+    public static void Run(DbConnection connection, string storeRoot)
     {
         IcebergCatalogSchema.Create(connection, null);
 
@@ -23,9 +23,9 @@ internal static class IcebergBackfill
         }
     }
 
-    private static void Backfill(SqliteConnection connection, string storeRoot, TableRow table)
+    private static void Backfill(DbConnection connection, string storeRoot, TableRow table)
     {
-        connection.Execute("UPDATE tables SET table_uuid = $uuid WHERE table_id = $table;", ("$uuid", Guid.NewGuid().ToString()), ("$table", table.TableId));
+        connection.Execute("UPDATE tables SET table_uuid = @uuid WHERE table_id = @table;", ("@uuid", Guid.NewGuid().ToString()), ("@table", table.TableId));
         var files = CatalogQueries.TableFiles(connection, table.TableId);
         var byId = files.ToDictionary(f => f.FileId);
         var added = files.ToLookup(f => f.AddedSnapshotId);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using MlopsPS.Core.Store;
 
 namespace MlopsPS.Core.Tables.Iceberg;
 
@@ -35,7 +36,7 @@ internal static class IcebergCommit
     /// <paramref name="deleted"/> (the files an overwrite replaced) get a manifest each.
     /// </summary>
     public static IReadOnlyList<ManifestListEntry> WriteSnapshotFiles(
-        SqliteConnection connection, string storeRoot, string tableName, TableSchema schema, long snapshotId, long? parentId, long sequenceNumber,
+        DbConnection connection, string storeRoot, string tableName, TableSchema schema, long snapshotId, long? parentId, long sequenceNumber,
         IReadOnlyList<ManifestListEntry> carried, IReadOnlyList<ManifestDataFile> added,
         IReadOnlyList<ManifestDataFile>? existing = null, IReadOnlyList<ManifestDataFile>? deleted = null)
     {
@@ -61,13 +62,13 @@ internal static class IcebergCommit
         ManifestFiles.WriteManifestList(list, snapshotId, parentId, sequenceNumber, manifests);
         var location = IcebergLocation.ToUri(list);
         connection.Execute(
-            "UPDATE snapshots SET manifest_list = $list, carries_parent_manifests = $carries WHERE snapshot_id = $id;",
-            ("$list", location), ("$carries", parentId is not null && carried.Count > 0 ? 1 : 0), ("$id", snapshotId));
+            "UPDATE snapshots SET manifest_list = @list, carries_parent_manifests = @carries WHERE snapshot_id = @id;",
+            ("@list", location), ("@carries", parentId is not null && carried.Count > 0 ? 1 : 0), ("@id", snapshotId));
         return manifests;
     }
 
     /// <summary>The manifests of a snapshot's manifest list (none when it has no list).</summary>
-    public static IReadOnlyList<ManifestListEntry> Manifests(SqliteConnection connection, long snapshotId) =>
+    public static IReadOnlyList<ManifestListEntry> Manifests(DbConnection connection, long snapshotId) =>
         ManifestListOf(connection, snapshotId) is { } list ? ManifestFiles.ReadManifestList(list) : [];
 
     /// <summary>
@@ -75,13 +76,13 @@ internal static class IcebergCommit
     /// and the metadata files still recorded. A list that one of MlopsPS's appends carried over whole into a
     /// child's list is not read again, so a linear history of appends reads one manifest list.
     /// </summary>
-    public static HashSet<string> LiveFiles(SqliteConnection connection, long tableId, IReadOnlySet<long>? exclude = null)
+    public static HashSet<string> LiveFiles(DbConnection connection, long tableId, IReadOnlySet<long>? exclude = null)
     {
         var snapshots = new List<(long Id, long? Parent, string? List, bool Carries)>();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT snapshot_id, parent_id, manifest_list, carries_parent_manifests FROM snapshots WHERE table_id = $table;";
-            command.Parameters.AddWithValue("$table", tableId);
+            command.CommandText = "SELECT snapshot_id, parent_id, manifest_list, carries_parent_manifests FROM snapshots WHERE table_id = @table;";
+            command.AddParameter("@table", tableId);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -107,8 +108,8 @@ internal static class IcebergCommit
 
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT location FROM metadata_files WHERE table_id = $table;";
-            command.Parameters.AddWithValue("$table", tableId);
+            command.CommandText = "SELECT location FROM metadata_files WHERE table_id = @table;";
+            command.AddParameter("@table", tableId);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -119,11 +120,11 @@ internal static class IcebergCommit
         return files;
     }
 
-    public static string? ManifestListOf(SqliteConnection connection, long snapshotId)
+    public static string? ManifestListOf(DbConnection connection, long snapshotId)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT manifest_list FROM snapshots WHERE snapshot_id = $id;";
-        command.Parameters.AddWithValue("$id", snapshotId);
+        command.CommandText = "SELECT manifest_list FROM snapshots WHERE snapshot_id = @id;";
+        command.AddParameter("@id", snapshotId);
         return command.ExecuteScalar() as string;
     }
 
@@ -132,7 +133,7 @@ internal static class IcebergCommit
     /// metadata log) and moves <c>iceberg_tables</c> to it with a compare-and-swap from the location MlopsPS last
     /// committed.
     /// </summary>
-    public static MetadataCommit WriteMetadata(SqliteConnection connection, string storeRoot, string tableName)
+    public static MetadataCommit WriteMetadata(DbConnection connection, string storeRoot, string tableName)
     {
         var table = CatalogQueries.RequireTable(connection, tableName);
         var (version, previousMs) = LastMetadataFile(connection, table.TableId);
@@ -149,14 +150,14 @@ internal static class IcebergCommit
     }
 
     /// <summary>Forgets the table's metadata files older than <paramref name="oldestKept"/>; returns their locations.</summary>
-    private static List<string> Supersede(SqliteConnection connection, long tableId, long oldestKept)
+    private static List<string> Supersede(DbConnection connection, long tableId, long oldestKept)
     {
         var locations = new List<string>();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT location FROM metadata_files WHERE table_id = $table AND version < $oldest;";
-            command.Parameters.AddWithValue("$table", tableId);
-            command.Parameters.AddWithValue("$oldest", oldestKept);
+            command.CommandText = "SELECT location FROM metadata_files WHERE table_id = @table AND version < @oldest;";
+            command.AddParameter("@table", tableId);
+            command.AddParameter("@oldest", oldestKept);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -166,19 +167,19 @@ internal static class IcebergCommit
 
         if (locations.Count > 0)
         {
-            connection.Execute("DELETE FROM metadata_files WHERE table_id = $table AND version < $oldest;", ("$table", tableId), ("$oldest", oldestKept));
+            connection.Execute("DELETE FROM metadata_files WHERE table_id = @table AND version < @oldest;", ("@table", tableId), ("@oldest", oldestKept));
         }
 
         return locations;
     }
 
     /// <summary>Notes a metadata file as the table's newest (ours, or another writer's that was imported).</summary>
-    public static void RecordMetadataFile(SqliteConnection connection, long tableId, long version, string location, long writtenAtMs, long currentSnapshotId)
+    public static void RecordMetadataFile(DbConnection connection, long tableId, long version, string location, long writtenAtMs, long currentSnapshotId)
     {
         connection.Execute(
-            "INSERT INTO metadata_files (table_id, version, location, written_at_ms, current_snapshot_id) VALUES ($table, $version, $location, $at, $snapshot);",
-            ("$table", tableId), ("$version", version), ("$location", location), ("$at", writtenAtMs), ("$snapshot", currentSnapshotId));
-        connection.Execute("UPDATE tables SET metadata_location = $location WHERE table_id = $table;", ("$location", location), ("$table", tableId));
+            "INSERT INTO metadata_files (table_id, version, location, written_at_ms, current_snapshot_id) VALUES (@table, @version, @location, @at, @snapshot);",
+            ("@table", tableId), ("@version", version), ("@location", location), ("@at", writtenAtMs), ("@snapshot", currentSnapshotId));
+        connection.Execute("UPDATE tables SET metadata_location = @location WHERE table_id = @table;", ("@location", location), ("@table", tableId));
     }
 
     /// <summary>
@@ -215,16 +216,16 @@ internal static class IcebergCommit
         }
     }
 
-    private static (long Version, long WrittenAtMs) LastMetadataFile(SqliteConnection connection, long tableId)
+    private static (long Version, long WrittenAtMs) LastMetadataFile(DbConnection connection, long tableId)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT version, written_at_ms FROM metadata_files WHERE table_id = $table ORDER BY version DESC LIMIT 1;";
-        command.Parameters.AddWithValue("$table", tableId);
+        command.CommandText = "SELECT version, written_at_ms FROM metadata_files WHERE table_id = @table ORDER BY version DESC LIMIT 1;";
+        command.AddParameter("@table", tableId);
         using var reader = command.ExecuteReader();
         return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : (0, 0);
     }
 
-    private static TableMetadataDocument Build(SqliteConnection connection, string storeRoot, TableRow table, long lastUpdatedMs)
+    private static TableMetadataDocument Build(DbConnection connection, string storeRoot, TableRow table, long lastUpdatedMs)
     {
         var snapshots = new List<MetadataSnapshot>();
         foreach (var (row, manifestList) in SnapshotsWithManifestLists(connection, table.TableId))
@@ -242,9 +243,9 @@ internal static class IcebergCommit
         var metadataLog = new List<(long, string)>();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT written_at_ms, location FROM metadata_files WHERE table_id = $table ORDER BY version DESC LIMIT $n;";
-            command.Parameters.AddWithValue("$table", table.TableId);
-            command.Parameters.AddWithValue("$n", MetadataLogLength);
+            command.CommandText = "SELECT written_at_ms, location FROM metadata_files WHERE table_id = @table ORDER BY version DESC LIMIT @n;";
+            command.AddParameter("@table", table.TableId);
+            command.AddParameter("@n", MetadataLogLength);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -279,13 +280,13 @@ internal static class IcebergCommit
             metadataLog);
     }
 
-    private static List<(SnapshotRow Row, string? ManifestList)> SnapshotsWithManifestLists(SqliteConnection connection, long tableId)
+    private static List<(SnapshotRow Row, string? ManifestList)> SnapshotsWithManifestLists(DbConnection connection, long tableId)
     {
         var lists = new Dictionary<long, string?>();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT snapshot_id, manifest_list FROM snapshots WHERE table_id = $table;";
-            command.Parameters.AddWithValue("$table", tableId);
+            command.CommandText = "SELECT snapshot_id, manifest_list FROM snapshots WHERE table_id = @table;";
+            command.AddParameter("@table", tableId);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {

@@ -1,14 +1,23 @@
+using MlopsPS.Core.Tests.TestSupport;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tables.Iceberg;
 
 namespace MlopsPS.Core.Tests.Tables.Iceberg;
 
+/// <summary>The tests of <see cref="IcebergMaintenanceTests"/> on a SQLite store.</summary>
+public sealed class SqliteIcebergMaintenanceTests() : IcebergMaintenanceTests(StoreBackend.Sqlite, null);
+
+/// <summary>The same tests on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlIcebergMaintenanceTests(PostgresCluster cluster) : IcebergMaintenanceTests(StoreBackend.PostgreSql, cluster);
+
 /// <summary>Expiry removes the Iceberg files no kept snapshot needs; orphan cleanup knows every kind of file.</summary>
-public sealed class IcebergMaintenanceTests
+public abstract class IcebergMaintenanceTests(StoreBackend backend, PostgresCluster? cluster)
 {
     [Fact]
     public void Expiry_DeletesTheManifestListsManifestsAndMetadataFilesOnlyExpiredSnapshotsNeed()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         var a = temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);          // v1
         var b = temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);         // v2
         temp.Catalog.Rollback("t", a.SnapshotId);                              // v3
@@ -38,7 +47,7 @@ public sealed class IcebergMaintenanceTests
     [Fact]
     public void RemoveOrphanFiles_DeletesStrayIcebergFiles_AndKeepsEveryReferencedOneAndTheVersionHint()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         temp.Catalog.Append("t", [SampleRows.Batch(0, 10)]);
         temp.Catalog.Append("t", [SampleRows.Batch(10, 10)]);
         var metadata = Path.Combine(temp.TableFolder("t"), "metadata");
@@ -58,7 +67,7 @@ public sealed class IcebergMaintenanceTests
     [Fact]
     public void EachCommit_KeepsTheLast100EarlierMetadataFiles_AsIcebergsDeleteAfterCommit()
     {
-        using var temp = new TempStore();
+        using var temp = new TempStore(backend, cluster);
         for (var i = 0; i < 102; i++)
         {
             temp.Catalog.Append("t", [SampleRows.Batch(i, 1)]);
