@@ -301,6 +301,30 @@ Describe 'Tables on a PostgreSQL store' {
         Restore-TableSnapshot -Table telco -SnapshotId $first.SnapshotId -Confirm:$false -Store $pg | Out-Null
         (Get-Table -Name telco -Store $pg).TotalRecords | Should -Be 500
         (Get-MlopsStore -Store $pg).TableCount | Should -Be 1
+        $line = "Read-Table -Store '$pg' -Table te"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'telco'
+    }
+
+    It 'keeps both writers of two separate processes, each with its own working folder, in one parent chain' {
+        $pg = New-TestPostgresStore -Cluster $cluster
+        New-Batch -Table shared -Rows 10 -Seed 1 -Store $pg | Out-Null
+        $start = [datetime]::UtcNow.AddSeconds(4).ToString('o')
+        $children = foreach ($i in 1..2) {
+            $work = New-Item -ItemType Directory (New-TestStore -Name "machine$i")
+            Start-ChildPwsh -WorkingDirectory $work.FullName -Script @"
+while ([datetime]::UtcNow -lt [datetime]::Parse('$start').ToUniversalTime()) { Start-Sleep -Milliseconds 5 }
+foreach (`$b in 1..5) { New-Batch -Table shared -Rows 10 -Seed (`$b * 10 + $i) -Store '$pg' -ErrorAction Stop | Out-Null }
+"@
+        }
+        foreach ($result in $children | Wait-ChildPwsh) {
+            $result.Error | Should -BeNullOrEmpty
+            $result.ExitCode | Should -Be 0
+        }
+        $snapshots = @(Get-TableSnapshot -Table shared -Store $pg)
+        $snapshots.Count | Should -Be 11
+        ($snapshots.SnapshotId | Select-Object -Unique).Count | Should -Be 11
+        foreach ($i in 1..10) { $snapshots[$i].ParentId | Should -Be $snapshots[$i - 1].SnapshotId }
+        (Get-Table -Name shared -Store $pg).TotalRecords | Should -Be 110
     }
 
     It 'registers the tables in the Iceberg catalog under the chosen name' {

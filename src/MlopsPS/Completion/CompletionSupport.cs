@@ -19,13 +19,14 @@ internal static class CompletionSupport
         try
         {
             var storeArgument = fakeBoundParameters["Store"] as string;
-            var (path, _) = StoreLocator.Resolve(storeArgument, CurrentLocation());
-            if (!File.Exists(Path.Combine(path, "catalog.db")))
+            var (location, _) = StoreLocator.ResolveLocation(storeArgument, CurrentLocation());
+            if (location.Backend == StoreBackend.Sqlite && !File.Exists(Path.Combine(location.Root, "catalog.db")))
             {
                 return [];
             }
 
-            names = lookup(MlopsStore.Open(path)).ToArray();
+            // A PostgreSQL store is asked as well; an area not ported to it throws PostgreSqlNotSupported: no suggestions.
+            names = lookup(MlopsStore.Open(location)).ToArray();
         }
         catch (Exception)
         {
