@@ -76,7 +76,12 @@ internal static class CatalogTransaction
         CatalogDatabase.Execute(
             connection, transaction, $"SET LOCAL lock_timeout = {((long)lockTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)};");
         CatalogDatabase.Execute(
-            connection, transaction, "SELECT pg_advisory_xact_lock(@class, @key);", ("class", TableLockClass), ("key", LockKey(table)));
+            connection,
+            transaction,
+            "SELECT pg_advisory_xact_lock_shared(@settings, 0), pg_advisory_xact_lock(@class, @key);",
+            ("settings", Iceberg.IcebergCatalogName.SettingsLockClass),
+            ("class", TableLockClass),
+            ("key", LockKey(table)));
         return transaction;
     }
 

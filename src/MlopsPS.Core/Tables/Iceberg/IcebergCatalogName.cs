@@ -18,6 +18,12 @@ public static partial class IcebergCatalogName
     /// <summary>The row of <c>store_settings</c> that holds the name.</summary>
     public const string SettingName = "iceberg.catalog-name";
 
+    /// <summary>
+    /// PostgreSQL's advisory lock class ("MLST") of the store's settings: a table commit holds it shared, a change of the
+    /// name exclusively, so a commit never reads the old name and then finds its row moved (SQLite's write lock does this there).
+    /// </summary>
+    internal const int SettingsLockClass = 0x4D4C5354;
+
     /// <summary>The name the store's tables are registered under, read in <paramref name="transaction"/> when given.</summary>
     public static string Read(DbConnection connection, DbTransaction? transaction)
     {
@@ -67,6 +73,12 @@ public static partial class IcebergCatalogName
         Validate(newName);
         using var connection = store.Database.Open();
         using var transaction = store.Database.Dialect.BeginWrite(connection);
+        if (store.Backend == StoreBackend.PostgreSql)
+        {
+            // Commits hold this lock shared (CatalogTransaction): none is between reading the name and swapping its row.
+            CatalogDatabase.Execute(connection, transaction, "SELECT pg_advisory_xact_lock(@class, 0);", ("class", SettingsLockClass));
+        }
+
         var oldName = Read(connection, transaction);
         if (oldName == newName)
         {
