@@ -835,7 +835,7 @@ public sealed class JobCatalog
     private int ReconcileDeadRunners(DbConnection connection)
     {
         var now = NowMs;
-        var dead = new List<(long RunId, ProcessIdentity? Runner, ProcessIdentity? Process, long? JobId, string Error)>();
+        var dead = new List<(long RunId, ProcessIdentity? Runner, ProcessIdentity? Process, long? JobId, string Error, bool LeaseExpired)>();
         using (var command = connection.Command(
             "SELECT run_id, status, queued_time, runner_host, runner_pid, runner_started, process_host, process_pid, process_started, job_id, " +
             "runner_id, lease_renewed_at, lease_expires_at, queue FROM job_runs WHERE status IN ('queued', 'running');"))
@@ -853,7 +853,7 @@ public sealed class JobCatalog
                     var renewed = reader.Int64OrNull(11) ?? expires;
                     dead.Add((reader.GetInt64(0), runner, process, jobId,
                         $"Runner {runnerId ?? "?"} on {runner?.Host ?? "?"} stopped renewing its lease at {Stamp(renewed)} (it expired at {Stamp(expires)}): " +
-                        "the runner was killed, crashed or lost the store."));
+                        "the runner was killed, crashed or lost the store.", true));
                 }
                 else if (runner is null && reader.StringOrNull(13) == "pool")
                 {
@@ -865,13 +865,13 @@ public sealed class JobCatalog
                     if (waited > RunnerCheckInGrace)
                     {
                         dead.Add((reader.GetInt64(0), null, process, jobId,
-                            $"No runner process took the run up within {RunnerCheckInGrace.TotalSeconds:0} s of being queued (the process that started it may have been killed)."));
+                            $"No runner process took the run up within {RunnerCheckInGrace.TotalSeconds:0} s of being queued (the process that started it may have been killed).", false));
                     }
                 }
                 else if (runner.HasEnded())
                 {
                     dead.Add((reader.GetInt64(0), runner, process, jobId,
-                        $"The runner process (pid {runner.ProcessId} on {runner.Host}) ended before the run finished: it was killed or crashed."));
+                        $"The runner process (pid {runner.ProcessId} on {runner.Host}) ended before the run finished: it was killed or crashed.", false));
                 }
             }
         }
@@ -885,7 +885,7 @@ public sealed class JobCatalog
         try
         {
             var marked = 0;
-            foreach (var (runId, runner, process, jobId, error) in dead)
+            foreach (var (runId, runner, process, jobId, error, leaseExpired) in dead)
             {
                 var message = error;
                 if (process is not null && ProcessTree.Kill(process))
@@ -902,7 +902,8 @@ public sealed class JobCatalog
                 marked += connection.Run(
                     "UPDATE job_runs SET status = 'failed', end_time = @now, error_message = @error " +
                     "WHERE run_id = @run AND status IN ('queued', 'running') AND runner_pid IS NOT DISTINCT FROM @pid AND runner_started IS NOT DISTINCT FROM @started " +
-                    "AND (lease_expires_at IS NULL OR lease_expires_at < @now);",
+                    // A lease renewed since the read keeps the run (the runner was slow, not dead).
+                    (leaseExpired ? "AND lease_expires_at < @now;" : ";"),
                     ("@now", now), ("@error", message), ("@run", runId), ("@pid", runner?.ProcessId), ("@started", runner?.StartedUnixMs));
             }
 

@@ -173,6 +173,11 @@ public static class JobRunnerProgram
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i + 1 < args.Length; i++)
         {
+            if (args[i] == "--exit-when-idle")
+            {
+                continue; // a flag, with no value
+            }
+
             if (args[i].StartsWith("--", StringComparison.Ordinal))
             {
                 options[args[i]] = args[++i];
