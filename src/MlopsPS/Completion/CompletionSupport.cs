@@ -19,13 +19,16 @@ internal static class CompletionSupport
         try
         {
             var storeArgument = fakeBoundParameters["Store"] as string;
-            var (path, _) = StoreLocator.Resolve(storeArgument, CurrentLocation());
-            if (!File.Exists(Path.Combine(path, "catalog.db")))
+            var (location, _) = StoreLocator.ResolveLocation(storeArgument, CurrentLocation());
+
+            // A folder without a catalog is not created by a completer; a PostgreSQL store is asked (an area not ported
+            // to PostgreSQL refuses, and so completes nothing).
+            if (location.Backend == StoreBackend.Sqlite && !File.Exists(Path.Combine(location.Root, "catalog.db")))
             {
                 return [];
             }
 
-            names = lookup(MlopsStore.Open(path)).ToArray();
+            names = lookup(MlopsStore.Open(location)).ToArray();
         }
         catch (Exception)
         {
