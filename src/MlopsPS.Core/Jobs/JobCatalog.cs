@@ -16,6 +16,9 @@ namespace MlopsPS.Core.Jobs;
 /// </summary>
 public sealed class JobCatalog
 {
+    /// <summary>How long the scheduler may go without a heartbeat (it records one every 5 s) before it is declared dead.</summary>
+    public static readonly TimeSpan SchedulerLease = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a queued run may wait for a runner process to take it up before it is declared lost.</summary>
     public static readonly TimeSpan RunnerCheckInGrace = TimeSpan.FromSeconds(60);
 
@@ -919,7 +922,17 @@ public sealed class JobCatalog
     private void ReconcileScheduler(DbConnection connection)
     {
         var (identity, active) = ReadIdentityOfScheduler(connection);
-        if (identity is null || !active || !identity.HasEnded())
+        if (identity is null || !active)
+        {
+            return;
+        }
+
+        // The scheduler records a heartbeat every 5 s: one silent for SchedulerLease is dead wherever it ran (its pid
+        // can be checked on its own machine only, where an ended process is seen at once).
+        var now = NowMs;
+        var heartbeat = connection.Scalar("SELECT heartbeat_time FROM job_scheduler WHERE id = 1;") as long?;
+        var silent = heartbeat is long beat && now - beat > (long)SchedulerLease.TotalMilliseconds;
+        if (!silent && !identity.HasEnded())
         {
             return;
         }
@@ -927,10 +940,12 @@ public sealed class JobCatalog
         var status = connection.Scalar("SELECT status FROM job_scheduler WHERE id = 1;") as string;
         var message = status == "stopping"
             ? "Stopped."
-            : $"The scheduler process (pid {identity.ProcessId} on {identity.Host}) ended without being stopped: it was killed or crashed.";
+            : silent && !identity.HasEnded()
+                ? $"The scheduler (pid {identity.ProcessId} on {identity.Host}) stopped recording its heartbeat at {Stamp(heartbeat!.Value)}: it was killed, crashed or lost the store."
+                : $"The scheduler process (pid {identity.ProcessId} on {identity.Host}) ended without being stopped: it was killed or crashed.";
         connection.Run(
             "UPDATE job_scheduler SET status = 'stopped', stop_time = @now, message = @message WHERE id = 1 AND status <> 'stopped' AND pid = @pid;",
-            ("@now", NowMs), ("@message", message), ("@pid", identity.ProcessId));
+            ("@now", now), ("@message", message), ("@pid", identity.ProcessId));
     }
 
     private static (ProcessIdentity? Identity, bool Active) ReadIdentityOfScheduler(DbConnection connection)

@@ -199,4 +199,21 @@ public abstract class JobSchedulerTests : IDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(3005), _scheduler.DelayBeforeNextTick(TimeSpan.FromMinutes(1)));
         Assert.Equal(TimeSpan.FromMilliseconds(505), _scheduler.DelayBeforeNextTick(TimeSpan.FromMilliseconds(500)));
     }
+
+    [Fact]
+    public void ASchedulerOnAnotherMachineThatStopsItsHeartbeat_IsRecordedStopped_AfterItsLease()
+    {
+        var remote = new Common.ProcessIdentity("machine-s", 4242, 1);
+        Assert.True(_catalog.TryRegisterScheduler(remote, "scheduler.log", out _));
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(SchedulerStatus.Running, _catalog.GetScheduler().Status); // its pid cannot be checked from here
+
+        _clock.Advance(JobCatalog.SchedulerLease);
+        var scheduler = _catalog.GetScheduler();
+
+        Assert.Equal(SchedulerStatus.Stopped, scheduler.Status);
+        Assert.StartsWith("The scheduler (pid 4242 on machine-s) stopped recording its heartbeat at ", scheduler.Message);
+        Assert.False(_catalog.SchedulerHeartbeat(remote, recordHeartbeat: true)); // it stops itself if it comes back
+        Assert.True(_catalog.TryRegisterScheduler(s_me.Process, "scheduler.log", out _));
+    }
 }
