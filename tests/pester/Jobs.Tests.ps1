@@ -1,8 +1,20 @@
 # Jobs end to end: real stores, real detached runner processes, real pwsh job processes. Job scripts are tiny so
-# that the cost is the pwsh starts (about a second each).
+# that the cost is the pwsh starts (about a second each). The chains, failures, concurrent triggers and definitions
+# run on both backends (a folder store and a PostgreSQL store in a private cluster); their job scripts use no table
+# cmdlets. Timeouts, stops, the pid check of a dead runner and the cron scheduler run on SQLite only (the engine is
+# the same; the xunit pool tests run claims and leases on both), and the lease of a runner on "another machine" on
+# PostgreSQL.
+BeforeDiscovery {
+    $script:backends = @(@{ Backend = 'Sqlite' }, @{ Backend = 'PostgreSql' })
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-MlopsTestModule
+    $script:cluster = Start-TestPostgres
+    function New-BackendStore([string] $Backend) {
+        if ($Backend -eq 'PostgreSql') { New-TestPostgresStore -Cluster $cluster } else { New-TestStore }
+    }
 
     function Wait-Until {
         # Polls a condition until it holds, or fails the test after the timeout.
@@ -31,9 +43,13 @@ BeforeAll {
     }
 }
 
-Describe 'The lab''s three-job chain, started by a pwsh that exits at once' {
+AfterAll {
+    Stop-TestPostgres $cluster
+}
+
+Describe 'The lab''s three-job chain, started by a pwsh that exits at once (<Backend>)' -ForEach $backends {
     BeforeAll {
-        $script:store = New-TestStore
+        $script:store = New-BackendStore $Backend
         $script:trace = Join-Path ([System.IO.Path]::GetTempPath()) "mlopsps-trace-$([guid]::NewGuid().ToString('N')).txt"
         $environment = @{ TRACE = $trace }
         Register-MlopsJob 'New Batch' { Add-Content -LiteralPath $env:TRACE 'New Batch'; 'batch output'; Write-Warning 'a warning'; [pscustomobject]@{ Left = 'l' * 60; Right = 'r' * 60 } } -Environment $environment -Store $store
@@ -94,9 +110,9 @@ Describe 'The lab''s three-job chain, started by a pwsh that exits at once' {
     }
 }
 
-Describe 'A failing job in the middle of a chain' {
+Describe 'A failing job in the middle of a chain (<Backend>)' -ForEach $backends {
     BeforeAll {
-        $script:store = New-TestStore
+        $script:store = New-BackendStore $Backend
         Register-MlopsJob 'first' { 'first ran' } -Store $store
         Register-MlopsJob 'middle' { 'middle was here'; exit 3 } -Parent first -Store $store
         Register-MlopsJob 'last' { 'last ran' } -Parent middle -Store $store
@@ -184,9 +200,9 @@ Describe 'Timeouts, stops and dead runners' {
     }
 }
 
-Describe 'Concurrent triggers of one job' {
+Describe 'Concurrent triggers of one job (<Backend>)' -ForEach $backends {
     It 'queue the second run until the first has ended, never running the job twice at once' {
-        $store = New-TestStore
+        $store = New-BackendStore $Backend
         $trace = Join-Path ([System.IO.Path]::GetTempPath()) "mlopsps-trace-$([guid]::NewGuid().ToString('N')).txt"
         try {
             Register-MlopsJob 'exclusive' { Add-Content -LiteralPath $env:TRACE "start $env:MLOPSPS_JOB_RUN_ID"; Start-Sleep -Milliseconds 1500; Add-Content -LiteralPath $env:TRACE "end $env:MLOPSPS_JOB_RUN_ID" } -Environment @{ TRACE = $trace } -Store $store
@@ -248,9 +264,9 @@ Describe 'The cron scheduler' {
     }
 }
 
-Describe 'Job definitions through the cmdlets' {
+Describe 'Job definitions through the cmdlets (<Backend>)' -ForEach $backends {
     BeforeEach {
-        $script:store = New-TestStore
+        $script:store = New-BackendStore $Backend
         Register-MlopsJob 'New Batch' { New-Batch -Table telco } -Store $store | Out-Null
         Register-MlopsJob 'Retrain XGBoost' { Invoke-Retrain -Table telco } -Parent 'New Batch' -Timeout 90 -Store $store | Out-Null
     }
@@ -296,6 +312,34 @@ Describe 'Job definitions through the cmdlets' {
         $line = "Start-MlopsJob -Store '$store' -Name Ne"
         $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
         $completions.CompletionText | Should -Be @("'New Batch'")
+    }
+}
+
+Describe 'Leases on a PostgreSQL store: a runner on another machine, killed' {
+    It 'has its run failed with the lease reason once the lease expires, by whoever reads the history' {
+        $store = New-TestPostgresStore -Cluster $cluster
+        Register-MlopsJob 'sleeper' { 'started'; Start-Sleep -Seconds 60 } -Store $store | Out-Null
+        # The runner reports another host (its pid cannot be checked from here) and a 2 s lease.
+        $env:MLOPSPS_JOB_LEASE_SECONDS = '2'
+        $env:MLOPSPS_RUNNER_HOST = 'machine-b'
+        try {
+            $started = Start-MlopsJob sleeper -Store $store
+        }
+        finally {
+            $env:MLOPSPS_JOB_LEASE_SECONDS = $null
+            $env:MLOPSPS_RUNNER_HOST = $null
+        }
+        $running = Wait-RunRunning $store $started.RunId
+        Start-Sleep -Seconds 3
+        (Get-MlopsJobRun -RunId $started.RunId -Store $store).Status | Should -Be 'Running' -Because 'a live runner renews its lease'
+
+        & kill -KILL $running.RunnerProcessId
+        Wait-Until -Because 'the run to be failed once the lease expired' -TimeoutSeconds 20 {
+            (Get-MlopsJobRun -RunId $started.RunId -Store $store).Status -eq 'Failed'
+        }
+        $read = Get-MlopsJobRun -RunId $started.RunId -Store $store
+        $read.Error | Should -Match '^Runner machine-b-\d+-[0-9a-f]{8} on machine-b stopped renewing its lease at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z'
+        Wait-Until -Because 'the orphaned job process (on this machine) to be killed' { -not (Test-ProcessAlive $running.ProcessId) } -TimeoutSeconds 10
     }
 }
 

@@ -12,7 +12,8 @@ internal static class ProcessTree
     /// </summary>
     public static bool Kill(ProcessIdentity identity)
     {
-        if (identity.HasEnded())
+        // A process of another host cannot be killed from here (its pid here is some other process).
+        if (!string.Equals(identity.Host, Environment.MachineName, StringComparison.OrdinalIgnoreCase) || identity.HasEnded())
         {
             return false;
         }

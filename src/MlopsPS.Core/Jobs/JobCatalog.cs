@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using MlopsPS.Core.Common;
 using MlopsPS.Core.Store;
 
@@ -16,6 +16,9 @@ namespace MlopsPS.Core.Jobs;
 /// </summary>
 public sealed class JobCatalog
 {
+    /// <summary>How long the scheduler may go without a heartbeat (it records one every 5 s) before it is declared dead.</summary>
+    public static readonly TimeSpan SchedulerLease = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a queued run may wait for a runner process to take it up before it is declared lost.</summary>
     public static readonly TimeSpan RunnerCheckInGrace = TimeSpan.FromSeconds(60);
 
@@ -62,8 +65,8 @@ public sealed class JobCatalog
         ValidateWorkingDirectory(spec.WorkingDirectory);
         var cron = ValidateSchedule(spec.Schedule, spec.Name);
 
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         if (FindJobId(connection, spec.Name) is not null)
         {
             throw new JobExistsException(spec.Name);
@@ -74,44 +77,44 @@ public sealed class JobCatalog
         connection.Run(
             "INSERT INTO jobs (name, description, script_kind, script, arguments, working_directory, schedule, parent_job_id, " +
             "cron, cron_time_zone, cron_since, timeout_ms, environment_json, creation_time, last_updated_time) " +
-            "VALUES ($name, $description, $kind, $script, $arguments, $directory, $schedule, $parent, $cron, $zone, $since, $timeout, $environment, $now, $now);",
-            ("$name", spec.Name),
-            ("$description", string.IsNullOrEmpty(spec.Description) ? null : spec.Description),
-            ("$kind", spec.Script.Kind == JobScriptKind.File ? "file" : "text"),
-            ("$script", spec.Script.Text),
-            ("$arguments", string.IsNullOrWhiteSpace(spec.Script.Arguments) ? null : spec.Script.Arguments.Trim()),
-            ("$directory", string.IsNullOrEmpty(spec.WorkingDirectory) ? null : spec.WorkingDirectory),
-            ("$schedule", JobText.Of(spec.Schedule.Kind)),
-            ("$parent", parentId),
-            ("$cron", cron?.Text),
-            ("$zone", cron?.TimeZone.Id),
-            ("$since", cron is null ? null : now),
-            ("$timeout", timeoutMs),
-            ("$environment", JsonSerializer.Serialize(environment)),
-            ("$now", now));
+            "VALUES (@name, @description, @kind, @script, @arguments, @directory, @schedule, @parent, @cron, @zone, @since, @timeout, @environment, @now, @now);",
+            ("@name", spec.Name),
+            ("@description", string.IsNullOrEmpty(spec.Description) ? null : spec.Description),
+            ("@kind", spec.Script.Kind == JobScriptKind.File ? "file" : "text"),
+            ("@script", spec.Script.Text),
+            ("@arguments", string.IsNullOrWhiteSpace(spec.Script.Arguments) ? null : spec.Script.Arguments.Trim()),
+            ("@directory", string.IsNullOrEmpty(spec.WorkingDirectory) ? null : spec.WorkingDirectory),
+            ("@schedule", JobText.Of(spec.Schedule.Kind)),
+            ("@parent", parentId),
+            ("@cron", cron?.Text),
+            ("@zone", cron?.TimeZone.Id),
+            ("@since", cron is null ? null : now),
+            ("@timeout", timeoutMs),
+            ("@environment", JsonSerializer.Serialize(environment)),
+            ("@now", now));
         transaction.Commit();
-        return ReadDefinitions(connection, "WHERE j.name = $name", ("$name", spec.Name)).Single();
+        return ReadDefinitions(connection, "WHERE lower(j.name) = lower(@name)", ("@name", spec.Name)).Single();
     }
 
     /// <summary>A job by name (case-insensitive).</summary>
     public JobDefinition Get(string name)
     {
-        using var connection = _store.OpenConnection();
-        return ReadDefinitions(connection, "WHERE j.name = $name", ("$name", name)).SingleOrDefault() ?? throw new JobNotFoundException(name);
+        using var connection = _store.Database.Open();
+        return ReadDefinitions(connection, "WHERE lower(j.name) = lower(@name)", ("@name", name)).SingleOrDefault() ?? throw new JobNotFoundException(name);
     }
 
     /// <summary>The jobs whose names match a <c>*</c>/<c>?</c> wildcard pattern (case-insensitive), by name.</summary>
     public IReadOnlyList<JobDefinition> List(string? namePattern = null)
     {
-        using var connection = _store.OpenConnection();
-        return ReadDefinitions(connection, "WHERE j.name LIKE $pattern ESCAPE '\\'", ("$pattern", SqlLike.FromWildcard(namePattern ?? "*")));
+        using var connection = _store.Database.Open();
+        return ReadDefinitions(connection, "WHERE lower(j.name) LIKE lower(@pattern) ESCAPE '\\'", ("@pattern", SqlLike.FromWildcard(namePattern ?? "*")));
     }
 
     /// <summary>The names of all jobs (one cheap query, for tab completion).</summary>
     public IReadOnlyList<string> ListNames()
     {
-        using var connection = _store.OpenConnection();
-        using var command = connection.Command("SELECT name FROM jobs ORDER BY name;");
+        using var connection = _store.Database.Open();
+        using var command = connection.Command("SELECT name FROM jobs ORDER BY lower(name), name;");
         using var reader = command.ExecuteReader();
         var names = new List<string>();
         while (reader.Read())
@@ -142,14 +145,14 @@ public sealed class JobCatalog
             ValidateWorkingDirectory(changes.WorkingDirectory);
         }
 
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         var jobId = FindJobId(connection, name) ?? throw new JobNotFoundException(name);
         var newName = changes.NewName ?? name;
         var cron = changes.Schedule is null ? null : ValidateSchedule(changes.Schedule, newName);
         var now = NowMs;
-        var assignments = new List<string> { "last_updated_time = $now" };
-        var parameters = new List<(string, object?)> { ("$id", jobId), ("$now", now) };
+        var assignments = new List<string> { "last_updated_time = @now" };
+        var parameters = new List<(string, object?)> { ("@id", jobId), ("@now", now) };
 
         if (changes.NewName is not null && !string.Equals(changes.NewName, CurrentName(connection, jobId), StringComparison.Ordinal))
         {
@@ -158,57 +161,57 @@ public sealed class JobCatalog
                 throw new JobExistsException(changes.NewName);
             }
 
-            assignments.Add("name = $name");
-            parameters.Add(("$name", changes.NewName));
-            connection.Run("UPDATE job_runs SET job_name = $name WHERE job_id = $id;", ("$name", changes.NewName), ("$id", jobId));
+            assignments.Add("name = @name");
+            parameters.Add(("@name", changes.NewName));
+            connection.Run("UPDATE job_runs SET job_name = @name WHERE job_id = @id;", ("@name", changes.NewName), ("@id", jobId));
         }
 
         if (changes.Script is not null)
         {
-            assignments.Add("script_kind = $kind, script = $script, arguments = $arguments");
-            parameters.Add(("$kind", changes.Script.Kind == JobScriptKind.File ? "file" : "text"));
-            parameters.Add(("$script", changes.Script.Text));
-            parameters.Add(("$arguments", string.IsNullOrWhiteSpace(changes.Script.Arguments) ? null : changes.Script.Arguments.Trim()));
+            assignments.Add("script_kind = @kind, script = @script, arguments = @arguments");
+            parameters.Add(("@kind", changes.Script.Kind == JobScriptKind.File ? "file" : "text"));
+            parameters.Add(("@script", changes.Script.Text));
+            parameters.Add(("@arguments", string.IsNullOrWhiteSpace(changes.Script.Arguments) ? null : changes.Script.Arguments.Trim()));
         }
 
         if (changes.Schedule is not null)
         {
             var parentId = ResolveParent(connection, changes.Schedule, jobId, newName);
-            assignments.Add("schedule = $schedule, parent_job_id = $parent, cron = $cron, cron_time_zone = $zone, cron_since = $since, cron_last_tick = NULL");
-            parameters.Add(("$schedule", JobText.Of(changes.Schedule.Kind)));
-            parameters.Add(("$parent", parentId));
-            parameters.Add(("$cron", cron?.Text));
-            parameters.Add(("$zone", cron?.TimeZone.Id));
-            parameters.Add(("$since", cron is null ? null : now));
+            assignments.Add("schedule = @schedule, parent_job_id = @parent, cron = @cron, cron_time_zone = @zone, cron_since = @since, cron_last_tick = NULL");
+            parameters.Add(("@schedule", JobText.Of(changes.Schedule.Kind)));
+            parameters.Add(("@parent", parentId));
+            parameters.Add(("@cron", cron?.Text));
+            parameters.Add(("@zone", cron?.TimeZone.Id));
+            parameters.Add(("@since", cron is null ? null : now));
         }
 
         if (changes.Timeout is not null)
         {
-            assignments.Add("timeout_ms = $timeout");
-            parameters.Add(("$timeout", timeoutMs));
+            assignments.Add("timeout_ms = @timeout");
+            parameters.Add(("@timeout", timeoutMs));
         }
 
         if (environment is not null)
         {
-            assignments.Add("environment_json = $environment");
-            parameters.Add(("$environment", JsonSerializer.Serialize(environment)));
+            assignments.Add("environment_json = @environment");
+            parameters.Add(("@environment", JsonSerializer.Serialize(environment)));
         }
 
         if (changes.WorkingDirectory is not null)
         {
-            assignments.Add("working_directory = $directory");
-            parameters.Add(("$directory", changes.WorkingDirectory.Length == 0 ? null : changes.WorkingDirectory));
+            assignments.Add("working_directory = @directory");
+            parameters.Add(("@directory", changes.WorkingDirectory.Length == 0 ? null : changes.WorkingDirectory));
         }
 
         if (changes.Description is not null)
         {
-            assignments.Add("description = $description");
-            parameters.Add(("$description", changes.Description.Length == 0 ? null : changes.Description));
+            assignments.Add("description = @description");
+            parameters.Add(("@description", changes.Description.Length == 0 ? null : changes.Description));
         }
 
-        connection.Run($"UPDATE jobs SET {string.Join(", ", assignments)} WHERE job_id = $id;", [.. parameters]);
+        connection.Run($"UPDATE jobs SET {string.Join(", ", assignments)} WHERE job_id = @id;", [.. parameters]);
         transaction.Commit();
-        return ReadDefinitions(connection, "WHERE j.job_id = $id", ("$id", jobId)).Single();
+        return ReadDefinitions(connection, "WHERE j.job_id = @id", ("@id", jobId)).Single();
     }
 
     /// <summary>
@@ -220,11 +223,11 @@ public sealed class JobCatalog
         JobDefinition job;
         var stopped = new List<(long RunId, ProcessIdentity? Process)>();
         IReadOnlyList<string> dependents;
-        using (var connection = _store.OpenConnection())
+        using (var connection = _store.Database.Open())
         {
             ReconcileDeadRunners(connection);
-            using var transaction = connection.BeginTransaction(deferred: false);
-            job = ReadDefinitions(connection, "WHERE j.name = $name", ("$name", name)).SingleOrDefault() ?? throw new JobNotFoundException(name);
+            using var transaction = _store.Database.Dialect.BeginWrite(connection);
+            job = ReadDefinitions(connection, "WHERE lower(j.name) = lower(@name)", ("@name", name)).SingleOrDefault() ?? throw new JobNotFoundException(name);
             dependents = job.Dependents;
             var active = ActiveRuns(connection, job.JobId);
             if (!force && (dependents.Count > 0 || active.Count > 0))
@@ -249,15 +252,15 @@ public sealed class JobCatalog
             foreach (var (runId, process) in active)
             {
                 connection.Run(
-                    "UPDATE job_runs SET status = 'stopped', end_time = $now, error_message = $error WHERE run_id = $run AND status IN ('queued', 'running');",
-                    ("$now", now), ("$run", runId), ("$error", $"Stopped because job '{job.Name}' was unregistered."));
+                    "UPDATE job_runs SET status = 'stopped', end_time = @now, error_message = @error WHERE run_id = @run AND status IN ('queued', 'running');",
+                    ("@now", now), ("@run", runId), ("@error", $"Stopped because job '{job.Name}' was unregistered."));
                 stopped.Add((runId, process));
             }
 
             connection.Run(
-                "UPDATE jobs SET schedule = 'manual', parent_job_id = NULL, last_updated_time = $now WHERE parent_job_id = $id;",
-                ("$now", now), ("$id", job.JobId));
-            connection.Run("DELETE FROM jobs WHERE job_id = $id;", ("$id", job.JobId));
+                "UPDATE jobs SET schedule = 'manual', parent_job_id = NULL, last_updated_time = @now WHERE parent_job_id = @id;",
+                ("@now", now), ("@id", job.JobId));
+            connection.Run("DELETE FROM jobs WHERE job_id = @id;", ("@id", job.JobId));
             transaction.Commit();
         }
 
@@ -277,7 +280,7 @@ public sealed class JobCatalog
     /// <summary>A run by id.</summary>
     public JobRun GetRun(long runId)
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         ReconcileDeadRunners(connection);
         return ReadRun(connection, runId) ?? throw new JobRunNotFoundException(runId);
     }
@@ -286,7 +289,7 @@ public sealed class JobCatalog
     public IReadOnlyList<JobRun> ListRuns(JobRunQuery? query = null)
     {
         query ??= new JobRunQuery();
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         ReconcileDeadRunners(connection);
         var where = new List<string>();
         var parameters = new List<(string, object?)>();
@@ -295,8 +298,8 @@ public sealed class JobCatalog
             var clauses = new List<string>();
             for (var i = 0; i < jobs.Count; i++)
             {
-                clauses.Add($"job_name LIKE $job{i} ESCAPE '\\'");
-                parameters.Add(($"$job{i}", SqlLike.FromWildcard(jobs[i])));
+                clauses.Add($"lower(job_name) LIKE lower(@job{i}) ESCAPE '\\'");
+                parameters.Add(($"@job{i}", SqlLike.FromWildcard(jobs[i])));
             }
 
             where.Add("(" + string.Join(" OR ", clauses) + ")");
@@ -307,8 +310,8 @@ public sealed class JobCatalog
             var names = new List<string>();
             for (var i = 0; i < statuses.Count; i++)
             {
-                names.Add($"$status{i}");
-                parameters.Add(($"$status{i}", JobText.Of(statuses[i])));
+                names.Add($"@status{i}");
+                parameters.Add(($"@status{i}", JobText.Of(statuses[i])));
             }
 
             where.Add($"status IN ({string.Join(", ", names)})");
@@ -316,33 +319,33 @@ public sealed class JobCatalog
 
         if (query.Since is DateTime since)
         {
-            where.Add("queued_time >= $since");
-            parameters.Add(("$since", UnixTime.ToMs(since)));
+            where.Add("queued_time >= @since");
+            parameters.Add(("@since", UnixTime.ToMs(since)));
         }
 
         if (query.ChainId is long chain)
         {
-            where.Add("chain_id = $chain");
-            parameters.Add(("$chain", chain));
+            where.Add("chain_id = @chain");
+            parameters.Add(("@chain", chain));
         }
 
-        parameters.Add(("$limit", Math.Max(1, query.Limit)));
+        parameters.Add(("@limit", Math.Max(1, query.Limit)));
         var sql = $"SELECT {RunColumns} FROM job_runs" +
             (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : string.Empty) +
-            " ORDER BY run_id DESC LIMIT $limit;";
+            " ORDER BY run_id DESC LIMIT @limit;";
         return ReadRuns(connection, sql, [.. parameters]);
     }
 
     /// <summary>A run and every run its success triggered, directly or through others, in run order.</summary>
     public IReadOnlyList<JobRun> GetChain(long runId)
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         ReconcileDeadRunners(connection);
         var runs = ReadRuns(
             connection,
-            "WITH RECURSIVE chain(id) AS (SELECT $run UNION ALL SELECT r.run_id FROM job_runs r JOIN chain c ON r.trigger_run_id = c.id) " +
+            "WITH RECURSIVE chain(id) AS (SELECT @run UNION ALL SELECT r.run_id FROM job_runs r JOIN chain c ON r.trigger_run_id = c.id) " +
             $"SELECT {RunColumns} FROM job_runs WHERE run_id IN (SELECT id FROM chain) ORDER BY run_id;",
-            ("$run", runId));
+            ("@run", runId));
         return runs.Count == 0 ? throw new JobRunNotFoundException(runId) : runs;
     }
 
@@ -352,11 +355,11 @@ public sealed class JobCatalog
     /// </summary>
     public int ExpectedChainLength(string jobName)
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         var count = connection.Scalar(
-            "WITH RECURSIVE tree(id) AS (SELECT job_id FROM jobs WHERE name = $name UNION ALL SELECT j.job_id FROM jobs j JOIN tree t ON j.parent_job_id = t.id) " +
+            "WITH RECURSIVE tree(id) AS (SELECT job_id FROM jobs WHERE lower(name) = lower(@name) UNION ALL SELECT j.job_id FROM jobs j JOIN tree t ON j.parent_job_id = t.id) " +
             "SELECT count(*) FROM tree;",
-            ("$name", jobName));
+            ("@name", jobName));
         return Math.Max(1, Convert.ToInt32(count, CultureInfo.InvariantCulture));
     }
 
@@ -405,7 +408,7 @@ public sealed class JobCatalog
     /// </summary>
     public int ReconcileDeadRunners()
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         return ReconcileDeadRunners(connection);
     }
 
@@ -414,8 +417,8 @@ public sealed class JobCatalog
     /// <summary>Queues a manual run of a job.</summary>
     internal JobRun EnqueueManual(string jobName)
     {
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         var (jobId, name) = FindJob(connection, jobName) ?? throw new JobNotFoundException(jobName);
         var runId = InsertRun(connection, jobId, name, JobTriggerKind.Manual, $"manual by {Environment.UserName}", null, null, null, null);
         transaction.Commit();
@@ -425,9 +428,9 @@ public sealed class JobCatalog
     /// <summary>The cron jobs, for the scheduler.</summary>
     internal IReadOnlyList<CronJobState> ListCronJobs()
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         using var command = connection.Command(
-            "SELECT job_id, name, cron, cron_time_zone, cron_since, cron_last_tick FROM jobs WHERE schedule = 'cron' ORDER BY name;");
+            "SELECT job_id, name, cron, cron_time_zone, cron_since, cron_last_tick FROM jobs WHERE schedule = 'cron' ORDER BY lower(name), name;");
         using var reader = command.ExecuteReader();
         var jobs = new List<CronJobState>();
         while (reader.Read())
@@ -449,19 +452,19 @@ public sealed class JobCatalog
     internal (JobRun? Run, long? CoalescedInto) EnqueueScheduled(CronJobState job, DateTimeOffset tick, DateTimeOffset? firstMissedTick)
     {
         var tickMs = tick.ToUnixTimeMilliseconds();
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         var fired = connection.Run(
-            "UPDATE jobs SET cron_last_tick = $tick WHERE job_id = $id AND schedule = 'cron' AND cron = $cron " +
-            "AND coalesce(cron_last_tick, cron_since, 0) < $tick;",
-            ("$tick", tickMs), ("$id", job.JobId), ("$cron", job.Cron));
+            "UPDATE jobs SET cron_last_tick = @tick WHERE job_id = @id AND schedule = 'cron' AND cron = @cron " +
+            "AND coalesce(cron_last_tick, cron_since, 0) < @tick;",
+            ("@tick", tickMs), ("@id", job.JobId), ("@cron", job.Cron));
         if (fired == 0)
         {
             return (null, null);
         }
 
         if (connection.Scalar(
-            "SELECT run_id FROM job_runs WHERE job_id = $id AND status = 'queued' ORDER BY run_id LIMIT 1;", ("$id", job.JobId)) is long waiting)
+            "SELECT run_id FROM job_runs WHERE job_id = @id AND status = 'queued' ORDER BY run_id LIMIT 1;", ("@id", job.JobId)) is long waiting)
         {
             transaction.Commit();
             return (null, waiting);
@@ -479,13 +482,15 @@ public sealed class JobCatalog
     }
 
     /// <summary>Records the runner process of a queued run. False when the run is no longer queued.</summary>
-    internal bool CheckIn(long runId, ProcessIdentity runner)
+    internal bool CheckIn(long runId, RunnerLease runner)
     {
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
+        var now = NowMs;
         var changed = connection.Run(
-            "UPDATE job_runs SET runner_host = $host, runner_pid = $pid, runner_started = $started WHERE run_id = $run AND status = 'queued';",
-            ("$host", runner.Host), ("$pid", runner.ProcessId), ("$started", runner.StartedUnixMs), ("$run", runId));
+            "UPDATE job_runs SET runner_host = @host, runner_pid = @pid, runner_started = @started, runner_id = @runner, " +
+            "lease_renewed_at = @now, lease_expires_at = @expires WHERE run_id = @run AND status = 'queued';",
+            [.. RunnerParameters(runner, now), ("@run", runId)]);
         transaction.Commit();
         return changed == 1;
     }
@@ -494,11 +499,19 @@ public sealed class JobCatalog
     /// Moves a queued run to running when no other run of its job is running or queued ahead of it (first come,
     /// first served), all in one transaction: a job never runs twice at once, whichever processes trigger it.
     /// </summary>
-    internal ClaimResult TryClaim(long runId, ProcessIdentity runner)
+    internal ClaimResult TryClaim(long runId, RunnerLease runner)
     {
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
-        ReconcileDeadRunners(connection, inTransaction: true);
+        using var connection = _store.Database.Open();
+        ReconcileDeadRunners(connection);
+        var dialect = _store.Database.Dialect;
+        using var transaction = dialect.BeginWrite(connection);
+
+        // PostgreSQL: the job's row lock serializes the claims of one job's runs, whichever machines make them (READ
+        // COMMITTED alone would let two claimants both see no run ahead); the run's row lock holds off a stop. SQLite's
+        // BEGIN IMMEDIATE already serializes every writer.
+        connection.Scalar(
+            $"SELECT job_id FROM jobs WHERE job_id = (SELECT job_id FROM job_runs WHERE run_id = @run){dialect.RowLock()};", ("@run", runId));
+        connection.Scalar($"SELECT run_id FROM job_runs WHERE run_id = @run{dialect.RowLock()};", ("@run", runId));
         var run = ReadRun(connection, runId) ?? throw new JobRunNotFoundException(runId);
         if (run.Status != JobRunStatus.Queued)
         {
@@ -506,20 +519,20 @@ public sealed class JobCatalog
             return new ClaimResult(ClaimOutcome.Gone, run, null, $"run {runId} is {JobText.Of(run.Status)}");
         }
 
-        var job = run.JobId is long jobId ? ReadDefinitions(connection, "WHERE j.job_id = $id", ("$id", jobId)).SingleOrDefault() : null;
+        var job = run.JobId is long jobId ? ReadDefinitions(connection, "WHERE j.job_id = @id", ("@id", jobId)).SingleOrDefault() : null;
         if (job is null)
         {
             connection.Run(
-                "UPDATE job_runs SET status = 'failed', end_time = $now, error_message = $error WHERE run_id = $run;",
-                ("$now", NowMs), ("$run", runId), ("$error", $"Job '{run.JobName}' was unregistered before the run started."));
+                "UPDATE job_runs SET status = 'failed', end_time = @now, error_message = @error WHERE run_id = @run;",
+                ("@now", NowMs), ("@run", runId), ("@error", $"Job '{run.JobName}' was unregistered before the run started."));
             transaction.Commit();
             return new ClaimResult(ClaimOutcome.Gone, ReadRun(connection, runId)!, null, "the job was unregistered");
         }
 
         using (var ahead = connection.Command(
-            "SELECT run_id, status FROM job_runs WHERE job_id = $job AND run_id <> $run " +
-            "AND (status = 'running' OR (status = 'queued' AND run_id < $run)) ORDER BY run_id LIMIT 1;",
-            ("$job", job.JobId), ("$run", runId)))
+            "SELECT run_id, status FROM job_runs WHERE job_id = @job AND run_id <> @run " +
+            "AND (status = 'running' OR (status = 'queued' AND run_id < @run)) ORDER BY run_id LIMIT 1;",
+            ("@job", job.JobId), ("@run", runId)))
         using (var reader = ahead.ExecuteReader())
         {
             if (reader.Read())
@@ -531,12 +544,14 @@ public sealed class JobCatalog
             }
         }
 
-        connection.Run(
-            "UPDATE job_runs SET status = 'running', start_time = $now, runner_host = $host, runner_pid = $pid, runner_started = $started " +
-            "WHERE run_id = $run AND status = 'queued';",
-            ("$now", NowMs), ("$host", runner.Host), ("$pid", runner.ProcessId), ("$started", runner.StartedUnixMs), ("$run", runId));
+        var claimed = connection.Run(
+            "UPDATE job_runs SET status = 'running', start_time = @now, runner_host = @host, runner_pid = @pid, runner_started = @started, " +
+            "runner_id = @runner, lease_renewed_at = @now, lease_expires_at = @expires WHERE run_id = @run AND status = 'queued';",
+            [.. RunnerParameters(runner, NowMs), ("@run", runId)]);
         transaction.Commit();
-        return new ClaimResult(ClaimOutcome.Claimed, ReadRun(connection, runId)!, job, null);
+        return claimed == 1
+            ? new ClaimResult(ClaimOutcome.Claimed, ReadRun(connection, runId)!, job, null)
+            : new ClaimResult(ClaimOutcome.Gone, ReadRun(connection, runId)!, null, $"run {runId} is no longer queued");
     }
 
     /// <summary>
@@ -545,22 +560,22 @@ public sealed class JobCatalog
     /// </summary>
     internal long? RunAhead(long runId)
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         return connection.Scalar(
             "SELECT o.run_id FROM job_runs r JOIN job_runs o ON o.job_id = r.job_id AND o.run_id <> r.run_id " +
-            "WHERE r.run_id = $run AND r.status = 'queued' " +
+            "WHERE r.run_id = @run AND r.status = 'queued' " +
             "AND (o.status = 'running' OR (o.status = 'queued' AND o.run_id < r.run_id)) ORDER BY o.run_id LIMIT 1;",
-            ("$run", runId)) as long?;
+            ("@run", runId)) as long?;
     }
 
     /// <summary>Records the job's process. False when the run was stopped meanwhile (the caller then kills the process).</summary>
     internal bool RecordProcess(long runId, ProcessIdentity process)
     {
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         var changed = connection.Run(
-            "UPDATE job_runs SET process_host = $host, process_pid = $pid, process_started = $started WHERE run_id = $run AND status = 'running';",
-            ("$host", process.Host), ("$pid", process.ProcessId), ("$started", process.StartedUnixMs), ("$run", runId));
+            "UPDATE job_runs SET process_host = @host, process_pid = @pid, process_started = @started WHERE run_id = @run AND status = 'running';",
+            ("@host", process.Host), ("@pid", process.ProcessId), ("@started", process.StartedUnixMs), ("@run", runId));
         transaction.Commit();
         return changed == 1;
     }
@@ -570,10 +585,10 @@ public sealed class JobCatalog
     /// whoever sees the success also sees the runs it triggered; any other end names the dependents it did not start.
     /// Nothing changes when the run is no longer running (stopped meanwhile, or declared dead).
     /// </summary>
-    internal FinishResult Finish(long runId, JobRunStatus status, int? exitCode, string? error, ProcessIdentity runner)
+    internal FinishResult Finish(long runId, JobRunStatus status, int? exitCode, string? error, RunnerLease runner)
     {
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         var run = ReadRun(connection, runId) ?? throw new JobRunNotFoundException(runId);
         if (run.Status != JobRunStatus.Running)
         {
@@ -587,9 +602,17 @@ public sealed class JobCatalog
             error = (error is null ? string.Empty : error + " ") + DependentsNotStarted(dependents);
         }
 
-        connection.Run(
-            "UPDATE job_runs SET status = $status, end_time = $now, exit_code = $exit, error_message = $error WHERE run_id = $run AND status = 'running';",
-            ("$status", JobText.Of(status)), ("$now", NowMs), ("$exit", exitCode), ("$error", error), ("$run", runId));
+        var recorded = connection.Run(
+            "UPDATE job_runs SET status = @status, end_time = @now, exit_code = @exit, error_message = @error WHERE run_id = @run AND status = 'running';",
+            ("@status", JobText.Of(status)), ("@now", NowMs), ("@exit", exitCode), ("@error", error), ("@run", runId));
+        if (recorded == 0)
+        {
+            // PostgreSQL: stopped or declared dead between the read and the update (the update waited for that
+            // transaction's row lock, then found the run no longer running). Nothing is recorded, nothing is queued.
+            transaction.Commit();
+            return new FinishResult(false, ReadRun(connection, runId)!, []);
+        }
+
         var created = new List<long>();
         if (status == JobRunStatus.Succeeded)
         {
@@ -612,10 +635,10 @@ public sealed class JobCatalog
     internal (JobRun Run, bool Stopped) Stop(long runId, string reason)
     {
         ProcessIdentity? process;
-        using (var connection = _store.OpenConnection())
+        using (var connection = _store.Database.Open())
         {
             ReconcileDeadRunners(connection);
-            using var transaction = connection.BeginTransaction(deferred: false);
+            using var transaction = _store.Database.Dialect.BeginWrite(connection);
             var run = ReadRun(connection, runId) ?? throw new JobRunNotFoundException(runId);
             if (run.IsFinished)
             {
@@ -632,8 +655,8 @@ public sealed class JobCatalog
             }
 
             connection.Run(
-                "UPDATE job_runs SET status = 'stopped', end_time = $now, error_message = $error WHERE run_id = $run AND status IN ('queued', 'running');",
-                ("$now", NowMs), ("$error", error), ("$run", runId));
+                "UPDATE job_runs SET status = 'stopped', end_time = @now, error_message = @error WHERE run_id = @run AND status IN ('queued', 'running');",
+                ("@now", NowMs), ("@error", error), ("@run", runId));
             transaction.Commit();
         }
 
@@ -648,21 +671,89 @@ public sealed class JobCatalog
     /// <summary>Marks a queued run failed (its runner could not start). False when it was not queued any more.</summary>
     internal bool FailQueued(long runId, string error)
     {
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         var changed = connection.Run(
-            "UPDATE job_runs SET status = 'failed', end_time = $now, error_message = $error WHERE run_id = $run AND status = 'queued';",
-            ("$now", NowMs), ("$error", error), ("$run", runId));
+            "UPDATE job_runs SET status = 'failed', end_time = @now, error_message = @error WHERE run_id = @run AND status = 'queued';",
+            ("@now", NowMs), ("@error", error), ("@run", runId));
         transaction.Commit();
         return changed == 1;
     }
+
+    /// <summary>
+    /// Queues a manual run of a job for the runner pool: no runner is started for it; the next free
+    /// <c>MlopsPS.JobRunner worker</c> on any machine claims it (<see cref="ClaimNextPooled"/>). It waits however long.
+    /// </summary>
+    public JobRun EnqueueForPool(string jobName)
+    {
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
+        var (jobId, name) = FindJob(connection, jobName) ?? throw new JobNotFoundException(jobName);
+        var runId = InsertRun(connection, jobId, name, JobTriggerKind.Manual, $"manual by {Environment.UserName} (runner pool)", null, null, null, null, "pool");
+        transaction.Commit();
+        return ReadRun(connection, runId)!;
+    }
+
+    /// <summary>
+    /// Takes the oldest pooled run that no runner owns and whose job has no run running or queued ahead, and records
+    /// <paramref name="runner"/> as its runner (with a lease); null when there is none. On PostgreSQL the candidate is
+    /// read <c>FOR UPDATE SKIP LOCKED</c> inside the claiming transaction: two runners on two machines never take one
+    /// run, and neither waits for the other. On SQLite BEGIN IMMEDIATE serializes them.
+    /// </summary>
+    public long? ClaimNextPooled(RunnerLease runner)
+    {
+        using var connection = _store.Database.Open();
+        ReconcileDeadRunners(connection);
+        var dialect = _store.Database.Dialect;
+        using var transaction = dialect.BeginWrite(connection);
+        var candidate = connection.Scalar(
+            "SELECT r.run_id FROM job_runs r WHERE r.status = 'queued' AND r.queue = 'pool' AND r.runner_id IS NULL " +
+            "AND NOT EXISTS (SELECT 1 FROM job_runs o WHERE o.job_id = r.job_id AND o.run_id <> r.run_id " +
+            "AND (o.status = 'running' OR (o.status = 'queued' AND o.run_id < r.run_id))) " +
+            $"ORDER BY r.run_id LIMIT 1{dialect.RowLock(skipLocked: true)};") as long?;
+        if (candidate is not long runId)
+        {
+            transaction.Commit();
+            return null;
+        }
+
+        var now = NowMs;
+        var taken = connection.Run(
+            "UPDATE job_runs SET runner_host = @host, runner_pid = @pid, runner_started = @started, runner_id = @runner, " +
+            "lease_renewed_at = @now, lease_expires_at = @expires WHERE run_id = @run AND status = 'queued' AND runner_id IS NULL;",
+            [.. RunnerParameters(runner, now), ("@run", runId)]);
+        transaction.Commit();
+        return taken == 1 ? runId : null;
+    }
+
+    /// <summary>
+    /// Renews the lease of every queued or running run <paramref name="runner"/> owns; returns how many. A run already
+    /// declared dead (its lease had expired) is not revived.
+    /// </summary>
+    public int RenewLease(RunnerLease runner)
+    {
+        using var connection = _store.Database.Open();
+        var now = NowMs;
+        return connection.Run(
+            "UPDATE job_runs SET lease_renewed_at = @now, lease_expires_at = @expires WHERE runner_id = @runner AND status IN ('queued', 'running');",
+            ("@now", now), ("@expires", now + (long)runner.Duration.TotalMilliseconds), ("@runner", runner.RunnerId));
+    }
+
+    private static (string, object?)[] RunnerParameters(RunnerLease runner, long now) =>
+    [
+        ("@host", runner.Process.Host), ("@pid", runner.Process.ProcessId), ("@started", runner.Process.StartedUnixMs),
+        ("@runner", runner.RunnerId), ("@now", now), ("@expires", now + (long)runner.Duration.TotalMilliseconds),
+    ];
+
+    private static string Stamp(long ms) =>
+        UnixTime.ToDateTime(ms).ToString("yyyy-MM-dd HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     // ----- The scheduler's record ----------------------------------------------------------------------------------
 
     /// <summary>The scheduler's state (a scheduler process that died is shown, and recorded, as stopped).</summary>
     public SchedulerInfo GetScheduler()
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         ReconcileScheduler(connection);
         return ReadScheduler(connection);
     }
@@ -673,8 +764,8 @@ public sealed class JobCatalog
     /// </summary>
     internal bool TryRegisterScheduler(ProcessIdentity me, string logPath, out SchedulerInfo current)
     {
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         ReconcileScheduler(connection);
         var existing = ReadIdentityOfScheduler(connection);
         if (existing.Identity is not null && existing.Active && existing.Identity != me)
@@ -687,10 +778,10 @@ public sealed class JobCatalog
         var now = NowMs;
         connection.Run(
             "INSERT INTO job_scheduler (id, status, host, pid, process_started, start_time, heartbeat_time, stop_time, log_path, message) " +
-            "VALUES (1, 'running', $host, $pid, $started, $now, $now, NULL, $log, NULL) " +
-            "ON CONFLICT (id) DO UPDATE SET status = 'running', host = $host, pid = $pid, process_started = $started, start_time = $now, " +
-            "heartbeat_time = $now, stop_time = NULL, log_path = $log, message = NULL;",
-            ("$host", me.Host), ("$pid", me.ProcessId), ("$started", me.StartedUnixMs), ("$now", now), ("$log", logPath));
+            "VALUES (1, 'running', @host, @pid, @started, @now, @now, NULL, @log, NULL) " +
+            "ON CONFLICT (id) DO UPDATE SET status = 'running', host = @host, pid = @pid, process_started = @started, start_time = @now, " +
+            "heartbeat_time = @now, stop_time = NULL, log_path = @log, message = NULL;",
+            ("@host", me.Host), ("@pid", me.ProcessId), ("@started", me.StartedUnixMs), ("@now", now), ("@log", logPath));
         transaction.Commit();
         current = ReadScheduler(connection);
         return true;
@@ -702,24 +793,24 @@ public sealed class JobCatalog
     /// </summary>
     internal bool SchedulerHeartbeat(ProcessIdentity me, bool recordHeartbeat)
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         if (recordHeartbeat)
         {
             connection.Run(
-                "UPDATE job_scheduler SET heartbeat_time = $now WHERE id = 1 AND pid = $pid AND host = $host;",
-                ("$now", NowMs), ("$pid", me.ProcessId), ("$host", me.Host));
+                "UPDATE job_scheduler SET heartbeat_time = @now WHERE id = 1 AND pid = @pid AND host = @host;",
+                ("@now", NowMs), ("@pid", me.ProcessId), ("@host", me.Host));
         }
 
         return connection.Scalar(
-            "SELECT 1 FROM job_scheduler WHERE id = 1 AND status = 'running' AND pid = $pid AND host = $host AND process_started = $started;",
-            ("$pid", me.ProcessId), ("$host", me.Host), ("$started", me.StartedUnixMs)) is not null;
+            "SELECT 1 FROM job_scheduler WHERE id = 1 AND status = 'running' AND pid = @pid AND host = @host AND process_started = @started;",
+            ("@pid", me.ProcessId), ("@host", me.Host), ("@started", me.StartedUnixMs)) is not null;
     }
 
     /// <summary>Asks the scheduler to stop; returns its process when one is running.</summary>
     internal ProcessIdentity? RequestSchedulerStop()
     {
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         ReconcileScheduler(connection);
         var (identity, active) = ReadIdentityOfScheduler(connection);
         if (!active)
@@ -736,21 +827,21 @@ public sealed class JobCatalog
     /// <summary>Records that the scheduler <paramref name="who"/> has stopped.</summary>
     internal void MarkSchedulerStopped(ProcessIdentity who, string message)
     {
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         connection.Run(
-            "UPDATE job_scheduler SET status = 'stopped', stop_time = $now, message = $message WHERE id = 1 AND pid = $pid AND host = $host AND status <> 'stopped';",
-            ("$now", NowMs), ("$message", message), ("$pid", who.ProcessId), ("$host", who.Host));
+            "UPDATE job_scheduler SET status = 'stopped', stop_time = @now, message = @message WHERE id = 1 AND pid = @pid AND host = @host AND status <> 'stopped';",
+            ("@now", NowMs), ("@message", message), ("@pid", who.ProcessId), ("@host", who.Host));
     }
 
     // ----- Internals -----------------------------------------------------------------------------------------------
 
-    private int ReconcileDeadRunners(SqliteConnection connection, bool inTransaction = false)
+    private int ReconcileDeadRunners(DbConnection connection)
     {
         var now = NowMs;
-        var dead = new List<(long RunId, ProcessIdentity? Runner, ProcessIdentity? Process, long? JobId, string Error)>();
+        var dead = new List<(long RunId, ProcessIdentity? Runner, ProcessIdentity? Process, long? JobId, string Error, bool LeaseExpired)>();
         using (var command = connection.Command(
-            "SELECT run_id, status, queued_time, runner_host, runner_pid, runner_started, process_host, process_pid, process_started, job_id " +
-            "FROM job_runs WHERE status IN ('queued', 'running');"))
+            "SELECT run_id, status, queued_time, runner_host, runner_pid, runner_started, process_host, process_pid, process_started, job_id, " +
+            "runner_id, lease_renewed_at, lease_expires_at, queue FROM job_runs WHERE status IN ('queued', 'running');"))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
@@ -758,19 +849,32 @@ public sealed class JobCatalog
                 var runner = IdentityAt(reader, 3);
                 var process = IdentityAt(reader, 6);
                 var jobId = reader.Int64OrNull(9);
-                if (runner is null)
+                var runnerId = reader.StringOrNull(10);
+                if (reader.Int64OrNull(12) is long expires && expires < now)
+                {
+                    // Works across machines: the runner's host and pid mean nothing here, its silence does.
+                    var renewed = reader.Int64OrNull(11) ?? expires;
+                    dead.Add((reader.GetInt64(0), runner, process, jobId,
+                        $"Runner {runnerId ?? "?"} on {runner?.Host ?? "?"} stopped renewing its lease at {Stamp(renewed)} (it expired at {Stamp(expires)}): " +
+                        "the runner was killed, crashed or lost the store.", true));
+                }
+                else if (runner is null && reader.StringOrNull(13) == "pool")
+                {
+                    // Waits for any runner of the pool, however long.
+                }
+                else if (runner is null)
                 {
                     var waited = TimeSpan.FromMilliseconds(now - reader.GetInt64(2));
                     if (waited > RunnerCheckInGrace)
                     {
                         dead.Add((reader.GetInt64(0), null, process, jobId,
-                            $"No runner process took the run up within {RunnerCheckInGrace.TotalSeconds:0} s of being queued (the process that started it may have been killed)."));
+                            $"No runner process took the run up within {RunnerCheckInGrace.TotalSeconds:0} s of being queued (the process that started it may have been killed).", false));
                     }
                 }
                 else if (runner.HasEnded())
                 {
                     dead.Add((reader.GetInt64(0), runner, process, jobId,
-                        $"The runner process (pid {runner.ProcessId} on {runner.Host}) ended before the run finished: it was killed or crashed."));
+                        $"The runner process (pid {runner.ProcessId} on {runner.Host}) ended before the run finished: it was killed or crashed.", false));
                 }
             }
         }
@@ -780,11 +884,11 @@ public sealed class JobCatalog
             return 0;
         }
 
-        SqliteTransaction? transaction = inTransaction ? null : connection.BeginTransaction(deferred: false);
+        DbTransaction? transaction = _store.Database.Dialect.BeginWrite(connection);
         try
         {
             var marked = 0;
-            foreach (var (runId, runner, process, jobId, error) in dead)
+            foreach (var (runId, runner, process, jobId, error, leaseExpired) in dead)
             {
                 var message = error;
                 if (process is not null && ProcessTree.Kill(process))
@@ -799,9 +903,11 @@ public sealed class JobCatalog
                 }
 
                 marked += connection.Run(
-                    "UPDATE job_runs SET status = 'failed', end_time = $now, error_message = $error " +
-                    "WHERE run_id = $run AND status IN ('queued', 'running') AND runner_pid IS $pid AND runner_started IS $started;",
-                    ("$now", now), ("$error", message), ("$run", runId), ("$pid", runner?.ProcessId), ("$started", runner?.StartedUnixMs));
+                    "UPDATE job_runs SET status = 'failed', end_time = @now, error_message = @error " +
+                    "WHERE run_id = @run AND status IN ('queued', 'running') AND runner_pid IS NOT DISTINCT FROM @pid AND runner_started IS NOT DISTINCT FROM @started " +
+                    // A lease renewed since the read keeps the run (the runner was slow, not dead).
+                    (leaseExpired ? "AND lease_expires_at < @now;" : ";"),
+                    ("@now", now), ("@error", message), ("@run", runId), ("@pid", runner?.ProcessId), ("@started", runner?.StartedUnixMs));
             }
 
             transaction?.Commit();
@@ -813,10 +919,20 @@ public sealed class JobCatalog
         }
     }
 
-    private void ReconcileScheduler(SqliteConnection connection)
+    private void ReconcileScheduler(DbConnection connection)
     {
         var (identity, active) = ReadIdentityOfScheduler(connection);
-        if (identity is null || !active || !identity.HasEnded())
+        if (identity is null || !active)
+        {
+            return;
+        }
+
+        // The scheduler records a heartbeat every 5 s: one silent for SchedulerLease is dead wherever it ran (its pid
+        // can be checked on its own machine only, where an ended process is seen at once).
+        var now = NowMs;
+        var heartbeat = connection.Scalar("SELECT heartbeat_time FROM job_scheduler WHERE id = 1;") as long?;
+        var silent = heartbeat is long beat && now - beat > (long)SchedulerLease.TotalMilliseconds;
+        if (!silent && !identity.HasEnded())
         {
             return;
         }
@@ -824,13 +940,15 @@ public sealed class JobCatalog
         var status = connection.Scalar("SELECT status FROM job_scheduler WHERE id = 1;") as string;
         var message = status == "stopping"
             ? "Stopped."
-            : $"The scheduler process (pid {identity.ProcessId} on {identity.Host}) ended without being stopped: it was killed or crashed.";
+            : silent && !identity.HasEnded()
+                ? $"The scheduler (pid {identity.ProcessId} on {identity.Host}) stopped recording its heartbeat at {Stamp(heartbeat!.Value)}: it was killed, crashed or lost the store."
+                : $"The scheduler process (pid {identity.ProcessId} on {identity.Host}) ended without being stopped: it was killed or crashed.";
         connection.Run(
-            "UPDATE job_scheduler SET status = 'stopped', stop_time = $now, message = $message WHERE id = 1 AND status <> 'stopped' AND pid = $pid;",
-            ("$now", NowMs), ("$message", message), ("$pid", identity.ProcessId));
+            "UPDATE job_scheduler SET status = 'stopped', stop_time = @now, message = @message WHERE id = 1 AND status <> 'stopped' AND pid = @pid;",
+            ("@now", now), ("@message", message), ("@pid", identity.ProcessId));
     }
 
-    private static (ProcessIdentity? Identity, bool Active) ReadIdentityOfScheduler(SqliteConnection connection)
+    private static (ProcessIdentity? Identity, bool Active) ReadIdentityOfScheduler(DbConnection connection)
     {
         using var command = connection.Command("SELECT host, pid, process_started, status FROM job_scheduler WHERE id = 1;");
         using var reader = command.ExecuteReader();
@@ -842,7 +960,7 @@ public sealed class JobCatalog
         return (IdentityAt(reader, 0), reader.GetString(3) != "stopped");
     }
 
-    private SchedulerInfo ReadScheduler(SqliteConnection connection)
+    private SchedulerInfo ReadScheduler(DbConnection connection)
     {
         var (nextJob, nextTime, cronJobs) = NextCronTick(connection);
         using var command = connection.Command(
@@ -872,7 +990,7 @@ public sealed class JobCatalog
             nextTime);
     }
 
-    private (string? Job, DateTime? Time, int Count) NextCronTick(SqliteConnection connection)
+    private (string? Job, DateTime? Time, int Count) NextCronTick(DbConnection connection)
     {
         using var command = connection.Command("SELECT name, cron, cron_time_zone FROM jobs WHERE schedule = 'cron';");
         using var reader = command.ExecuteReader();
@@ -905,26 +1023,30 @@ public sealed class JobCatalog
     }
 
     private long InsertRun(
-        SqliteConnection connection, long jobId, string jobName, JobTriggerKind trigger, string triggerText,
-        long? triggerRunId, long? chainId, long? scheduledTick, ProcessIdentity? runner)
+        DbConnection connection, long jobId, string jobName, JobTriggerKind trigger, string triggerText,
+        long? triggerRunId, long? chainId, long? scheduledTick, RunnerLease? runner, string? queue = null)
     {
+        var now = NowMs;
         var runId = (long)connection.Scalar(
             "INSERT INTO job_runs (job_id, job_name, status, trigger_kind, trigger_text, trigger_run_id, chain_id, scheduled_tick, queued_time, log_path, " +
-            "runner_host, runner_pid, runner_started) " +
-            "VALUES ($job, $name, 'queued', $trigger, $text, $triggerRun, coalesce($chain, 0), $tick, $now, '', $host, $pid, $started) RETURNING run_id;",
-            ("$job", jobId), ("$name", jobName), ("$trigger", JobText.Of(trigger)), ("$text", triggerText), ("$triggerRun", triggerRunId),
-            ("$chain", chainId), ("$tick", scheduledTick), ("$now", NowMs),
-            ("$host", runner?.Host), ("$pid", runner?.ProcessId), ("$started", runner?.StartedUnixMs))!;
+            "runner_host, runner_pid, runner_started, runner_id, lease_renewed_at, lease_expires_at, queue) " +
+            "VALUES (@job, @name, 'queued', @trigger, @text, @triggerRun, coalesce(@chain, 0), @tick, @now, '', @host, @pid, @started, " +
+            "@runner, @renewed, @expires, @queue) RETURNING run_id;",
+            ("@job", jobId), ("@name", jobName), ("@trigger", JobText.Of(trigger)), ("@text", triggerText), ("@triggerRun", triggerRunId),
+            ("@chain", chainId), ("@tick", scheduledTick), ("@now", now),
+            ("@host", runner?.Process.Host), ("@pid", runner?.Process.ProcessId), ("@started", runner?.Process.StartedUnixMs),
+            ("@runner", runner?.RunnerId), ("@renewed", runner is null ? null : now),
+            ("@expires", runner is null ? null : now + (long)runner.Duration.TotalMilliseconds), ("@queue", queue))!;
         connection.Run(
-            "UPDATE job_runs SET log_path = $log, chain_id = coalesce($chain, run_id) WHERE run_id = $run;",
-            ("$log", $"logs/jobs/{runId.ToString(CultureInfo.InvariantCulture)}-{Slug(jobName)}.log"), ("$chain", chainId), ("$run", runId));
+            "UPDATE job_runs SET log_path = @log, chain_id = coalesce(@chain, run_id) WHERE run_id = @run;",
+            ("@log", $"logs/jobs/{runId.ToString(CultureInfo.InvariantCulture)}-{Slug(jobName)}.log"), ("@chain", chainId), ("@run", runId));
         return runId;
     }
 
-    private JobRun? ReadRun(SqliteConnection connection, long runId) =>
-        ReadRuns(connection, $"SELECT {RunColumns} FROM job_runs WHERE run_id = $run;", ("$run", runId)).SingleOrDefault();
+    private JobRun? ReadRun(DbConnection connection, long runId) =>
+        ReadRuns(connection, $"SELECT {RunColumns} FROM job_runs WHERE run_id = @run;", ("@run", runId)).SingleOrDefault();
 
-    private List<JobRun> ReadRuns(SqliteConnection connection, string sql, params (string, object?)[] parameters)
+    private List<JobRun> ReadRuns(DbConnection connection, string sql, params (string, object?)[] parameters)
     {
         using var command = connection.Command(sql, parameters);
         using var reader = command.ExecuteReader();
@@ -955,10 +1077,10 @@ public sealed class JobCatalog
         return runs;
     }
 
-    private List<JobDefinition> ReadDefinitions(SqliteConnection connection, string where, params (string, object?)[] parameters)
+    private List<JobDefinition> ReadDefinitions(DbConnection connection, string where, params (string, object?)[] parameters)
     {
         var dependents = new Dictionary<long, List<string>>();
-        using (var children = connection.Command("SELECT parent_job_id, name FROM jobs WHERE parent_job_id IS NOT NULL ORDER BY name;"))
+        using (var children = connection.Command("SELECT parent_job_id, name FROM jobs WHERE parent_job_id IS NOT NULL ORDER BY lower(name), name;"))
         using (var reader = children.ExecuteReader())
         {
             while (reader.Read())
@@ -973,7 +1095,7 @@ public sealed class JobCatalog
             }
         }
 
-        using var command = connection.Command($"{DefinitionSelect} {where} ORDER BY j.name;", parameters);
+        using var command = connection.Command($"{DefinitionSelect} {where} ORDER BY lower(j.name), j.name;", parameters);
         using var rows = command.ExecuteReader();
         var jobs = new List<JobDefinition>();
         while (rows.Read())
@@ -1013,11 +1135,11 @@ public sealed class JobCatalog
         return jobs;
     }
 
-    private static List<(long RunId, ProcessIdentity? Process)> ActiveRuns(SqliteConnection connection, long jobId)
+    private static List<(long RunId, ProcessIdentity? Process)> ActiveRuns(DbConnection connection, long jobId)
     {
         using var command = connection.Command(
-            "SELECT run_id, process_host, process_pid, process_started FROM job_runs WHERE job_id = $job AND status IN ('queued', 'running') ORDER BY run_id;",
-            ("$job", jobId));
+            "SELECT run_id, process_host, process_pid, process_started FROM job_runs WHERE job_id = @job AND status IN ('queued', 'running') ORDER BY run_id;",
+            ("@job", jobId));
         using var reader = command.ExecuteReader();
         var runs = new List<(long, ProcessIdentity?)>();
         while (reader.Read())
@@ -1028,9 +1150,9 @@ public sealed class JobCatalog
         return runs;
     }
 
-    private static List<(long JobId, string Name)> Dependents(SqliteConnection connection, long jobId)
+    private static List<(long JobId, string Name)> Dependents(DbConnection connection, long jobId)
     {
-        using var command = connection.Command("SELECT job_id, name FROM jobs WHERE parent_job_id = $job ORDER BY name;", ("$job", jobId));
+        using var command = connection.Command("SELECT job_id, name FROM jobs WHERE parent_job_id = @job ORDER BY lower(name), name;", ("@job", jobId));
         using var reader = command.ExecuteReader();
         var children = new List<(long, string)>();
         while (reader.Read())
@@ -1044,33 +1166,33 @@ public sealed class JobCatalog
     private static string DependentsNotStarted(List<(long JobId, string Name)> dependents) =>
         $"The chain stopped here: {(dependents.Count == 1 ? "dependent job" : "dependent jobs")} {QuoteList(dependents.Select(d => d.Name))} {(dependents.Count == 1 ? "was" : "were")} not started.";
 
-    private static ProcessIdentity? ReadIdentity(SqliteConnection connection, long runId, string prefix)
+    private static ProcessIdentity? ReadIdentity(DbConnection connection, long runId, string prefix)
     {
-        using var command = connection.Command($"SELECT {prefix}_host, {prefix}_pid, {prefix}_started FROM job_runs WHERE run_id = $run;", ("$run", runId));
+        using var command = connection.Command($"SELECT {prefix}_host, {prefix}_pid, {prefix}_started FROM job_runs WHERE run_id = @run;", ("@run", runId));
         using var reader = command.ExecuteReader();
         return reader.Read() ? IdentityAt(reader, 0) : null;
     }
 
-    private static ProcessIdentity? IdentityAt(SqliteDataReader reader, int first) =>
+    private static ProcessIdentity? IdentityAt(DbDataReader reader, int first) =>
         reader.IsDBNull(first) || reader.IsDBNull(first + 1)
             ? null
-            : new ProcessIdentity(reader.GetString(first), reader.GetInt32(first + 1), reader.Int64OrNull(first + 2) ?? 0);
+            : new ProcessIdentity(reader.GetString(first), reader.Int32OrNull(first + 1)!.Value, reader.Int64OrNull(first + 2) ?? 0);
 
-    private static long? FindJobId(SqliteConnection connection, string name) =>
-        connection.Scalar("SELECT job_id FROM jobs WHERE name = $name;", ("$name", name)) as long?;
+    private static long? FindJobId(DbConnection connection, string name) =>
+        connection.Scalar("SELECT job_id FROM jobs WHERE lower(name) = lower(@name);", ("@name", name)) as long?;
 
-    private static (long JobId, string Name)? FindJob(SqliteConnection connection, string name)
+    private static (long JobId, string Name)? FindJob(DbConnection connection, string name)
     {
-        using var command = connection.Command("SELECT job_id, name FROM jobs WHERE name = $name;", ("$name", name));
+        using var command = connection.Command("SELECT job_id, name FROM jobs WHERE lower(name) = lower(@name);", ("@name", name));
         using var reader = command.ExecuteReader();
         return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : null;
     }
 
-    private static string CurrentName(SqliteConnection connection, long jobId) =>
-        (string)connection.Scalar("SELECT name FROM jobs WHERE job_id = $id;", ("$id", jobId))!;
+    private static string CurrentName(DbConnection connection, long jobId) =>
+        (string)connection.Scalar("SELECT name FROM jobs WHERE job_id = @id;", ("@id", jobId))!;
 
     /// <summary>The parent's id for a dependent schedule; refuses unknown parents and cycles.</summary>
-    private static long? ResolveParent(SqliteConnection connection, JobSchedule schedule, long? selfId, string selfName)
+    private static long? ResolveParent(DbConnection connection, JobSchedule schedule, long? selfId, string selfName)
     {
         if (schedule.Kind != JobScheduleKind.Dependent)
         {
@@ -1089,7 +1211,7 @@ public sealed class JobCatalog
         {
             // Walk up from the new parent: meeting the job itself means the new edge would close a loop.
             var path = new List<string> { parent.Name };
-            long? current = connection.Scalar("SELECT parent_job_id FROM jobs WHERE job_id = $id;", ("$id", parent.JobId)) as long?;
+            long? current = connection.Scalar("SELECT parent_job_id FROM jobs WHERE job_id = @id;", ("@id", parent.JobId)) as long?;
             while (current is long id)
             {
                 var name = CurrentName(connection, id);
@@ -1101,7 +1223,7 @@ public sealed class JobCatalog
                         "each depending on the next). A job's chain must end.");
                 }
 
-                current = connection.Scalar("SELECT parent_job_id FROM jobs WHERE job_id = $id;", ("$id", id)) as long?;
+                current = connection.Scalar("SELECT parent_job_id FROM jobs WHERE job_id = @id;", ("@id", id)) as long?;
             }
         }
 

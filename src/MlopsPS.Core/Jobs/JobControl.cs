@@ -51,7 +51,7 @@ public sealed class JobControl
         Process process;
         try
         {
-            process = DetachedProcess.StartRunner(runtime, ["run", "--store", Catalog.Store.Root, "--run", run.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture), .. runtime.ToArguments()], log, Catalog.Store.Root);
+            process = DetachedProcess.StartRunner(runtime, ["run", "--store", Catalog.Store.Location.Display, "--run", run.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture), .. runtime.ToArguments()], log, Catalog.Store.Root);
         }
         catch (MlopsException e)
         {
@@ -147,7 +147,7 @@ public sealed class JobControl
 
         var runtime = RequireRuntime();
         var log = Path.Combine(Catalog.LogsDirectory, "scheduler.log");
-        using var process = DetachedProcess.StartRunner(runtime, ["scheduler", "--store", Catalog.Store.Root, .. runtime.ToArguments()], log, Catalog.Store.Root);
+        using var process = DetachedProcess.StartRunner(runtime, ["scheduler", "--store", Catalog.Store.Location.Display, .. runtime.ToArguments()], log, Catalog.Store.Root);
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < CheckInTimeout)
         {

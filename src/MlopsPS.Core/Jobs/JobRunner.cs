@@ -18,16 +18,46 @@ public sealed class JobRunner
     private readonly IJobCommandFactory _commands;
     private readonly Action<string> _log;
     private readonly TimeSpan _poll;
-    private readonly ProcessIdentity _self = ProcessIdentity.Current;
+    private readonly RunnerLease _lease;
+    private readonly ProcessIdentity _self;
 
-    /// <summary>Creates a runner that makes each run's process with <paramref name="commands"/>.</summary>
-    public JobRunner(JobCatalog catalog, IJobCommandFactory commands, Action<string>? log = null, TimeSpan? pollInterval = null)
+    /// <summary>
+    /// Creates a runner that makes each run's process with <paramref name="commands"/>; <paramref name="lease"/> is who
+    /// it is to the catalog and how long its lease holds (this process with the default lease when not given).
+    /// </summary>
+    public JobRunner(JobCatalog catalog, IJobCommandFactory commands, Action<string>? log = null, TimeSpan? pollInterval = null, RunnerLease? lease = null)
     {
         _catalog = catalog;
         _commands = commands;
         _log = log ?? (_ => { });
         _poll = pollInterval ?? TimeSpan.FromMilliseconds(200);
+        _lease = lease ?? RunnerLease.ForThisProcess();
+        _self = _lease.Process;
     }
+
+    /// <summary>Who this runner is to the catalog.</summary>
+    public RunnerLease Lease => _lease;
+
+    /// <summary>
+    /// Renews the lease of this runner's runs every <see cref="RunnerLease.RenewInterval"/> until disposed (a runner
+    /// process holds one for its life). A renewal that fails (the store unreachable a moment) is logged and retried at
+    /// the next tick; if none succeeds before the lease expires, another process fails the runs.
+    /// </summary>
+    public IDisposable RenewLeaseInBackground() => new Timer(
+        _ =>
+        {
+            try
+            {
+                _catalog.RenewLease(_lease);
+            }
+            catch (Exception e) when (e is MlopsException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+            {
+                _log($"lease renewal failed: {e.Message}");
+            }
+        },
+        null,
+        _lease.RenewInterval,
+        _lease.RenewInterval);
 
     /// <summary>
     /// Runs <paramref name="runId"/> (queued) and the chain below it; returns the runs it executed as they ended,
@@ -36,7 +66,11 @@ public sealed class JobRunner
     public IReadOnlyList<JobRun> RunChain(long runId, CancellationToken cancellationToken = default)
     {
         var ended = new List<JobRun>();
-        RunTree(runId, ended, cancellationToken);
+        using (RenewLeaseInBackground())
+        {
+            RunTree(runId, ended, cancellationToken);
+        }
+
         return ended.OrderBy(r => r.RunId).ToArray();
     }
 
@@ -74,7 +108,7 @@ public sealed class JobRunner
         var job = claim.Job!;
         var logPath = run.LogPath;
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
-        AppendLog(logPath, $"run {run.RunId} of job '{job.Name}' ({run.Trigger}) starting; runner pid {_self.ProcessId} on {_self.Host}");
+        AppendLog(logPath, $"run {run.RunId} of job '{job.Name}' ({run.Trigger}) starting; runner {_lease.RunnerId} (pid {_self.ProcessId} on {_self.Host})");
         _log($"run {run.RunId} of job '{job.Name}': starting");
 
         Process process;
@@ -131,7 +165,7 @@ public sealed class JobRunner
                 continue;
             }
 
-            var claim = _catalog.TryClaim(runId, _self);
+            var claim = _catalog.TryClaim(runId, _lease);
             if (claim.Outcome != ClaimOutcome.Busy)
             {
                 return claim;
@@ -149,7 +183,7 @@ public sealed class JobRunner
 
     private (JobRun Run, IReadOnlyList<long> Dependents) Record(JobRun run, JobRunStatus status, int? exitCode, string? error, string logPath)
     {
-        var finish = _catalog.Finish(run.RunId, status, exitCode, error, _self);
+        var finish = _catalog.Finish(run.RunId, status, exitCode, error, _lease);
         var recorded = finish.Run;
         var duration = recorded.Duration is TimeSpan d ? Describe(d) : "?";
         AppendLog(logPath, finish.Recorded
@@ -204,7 +238,7 @@ public sealed class JobRunner
             start.Environment[name] = value;
         }
 
-        start.Environment["MLOPSPS_HOME"] = _catalog.Store.Root;
+        start.Environment["MLOPSPS_HOME"] = _catalog.Store.Location.Display;
         start.Environment["MLOPSPS_JOB_NAME"] = job.Name;
         start.Environment["MLOPSPS_JOB_RUN_ID"] = run.RunId.ToString(CultureInfo.InvariantCulture);
         start.Environment["MLOPSPS_JOB_CHAIN_ID"] = run.ChainId.ToString(CultureInfo.InvariantCulture);

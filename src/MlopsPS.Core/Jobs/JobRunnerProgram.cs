@@ -10,7 +10,14 @@ namespace MlopsPS.Core.Jobs;
 /// <list type="bullet">
 /// <item><c>run --store S --run N &lt;runtime&gt;</c> executes queued run N and its chain, then exits;</item>
 /// <item><c>scheduler --store S &lt;runtime&gt;</c> is the store's cron scheduler, until Stop-MlopsScheduler.</item>
+/// <item><c>worker --store S [--exit-when-idle] [--idle-poll-ms N] &lt;runtime&gt; | --shell /bin/sh</c> is a runner of
+/// the pool: it claims runs queued for the pool (Start-MlopsJob -Pool), one at a time, on any machine that shares the
+/// store, until it is killed (or, with <c>--exit-when-idle</c>, until none is left). <c>--shell</c> runs each job's text
+/// with that POSIX shell instead of pwsh (hosts without PowerShell jobs, and the engine tests).</item>
 /// </list>
+/// S is the store's folder or its <c>postgresql://</c> location (without a password: give it by ~/.pgpass or
+/// PGPASSWORD). Every mode takes <c>--lease-seconds N</c> (or <c>MLOPSPS_JOB_LEASE_SECONDS</c>): the runner renews
+/// the lease of its runs every third of it, and a run whose lease expired is failed by whoever sees it next.
 /// Its stdout and stderr go to its own log under <c>logs/jobs</c>. If it dies, the runs it owned are marked failed
 /// by the next reader of the history (dead-runner reconciliation), and the job process it left is killed.
 /// </summary>
@@ -32,20 +39,33 @@ public static class JobRunnerProgram
 
         var mode = args.Length > 0 ? args[0] : string.Empty;
         var runtime = JobRuntime.FromArguments(args);
-        if (!options.TryGetValue("--store", out var storeRoot) || runtime is null || mode is not ("run" or "scheduler"))
+        options.TryGetValue("--shell", out var shell);
+        if (!options.TryGetValue("--store", out var storeLocation) || (runtime is null && !(mode == "worker" && shell is not null)) ||
+            mode is not ("run" or "scheduler" or "worker"))
         {
             Console.Error.WriteLine(
-                "usage: MlopsPS.JobRunner run --store <folder> --run <id> <runtime> | scheduler --store <folder> <runtime>\n" +
-                "       <runtime> = --runner <MlopsPS.JobRunner.dll> --pwsh <pwsh> [--pwsh-arg <arg>]... --module <MlopsPS.psd1>");
+                "usage: MlopsPS.JobRunner run --store <store> --run <id> <runtime> | scheduler --store <store> <runtime>\n" +
+                "       | worker --store <store> [--exit-when-idle] [--idle-poll-ms <ms>] (<runtime> | --shell <sh>)\n" +
+                "       [--lease-seconds <s>]; <runtime> = --runner <MlopsPS.JobRunner.dll> --pwsh <pwsh> [--pwsh-arg <arg>]... --module <MlopsPS.psd1>");
             return 2;
         }
 
         try
         {
-            var store = MlopsStore.Open(storeRoot);
-            return mode == "run"
-                ? RunChain(store, runtime, long.Parse(options.GetValueOrDefault("--run", "0"), NumberStyles.None, CultureInfo.InvariantCulture))
-                : RunScheduler(store, runtime);
+            TimeSpan? leaseDuration = options.TryGetValue("--lease-seconds", out var seconds)
+                ? TimeSpan.FromSeconds(double.Parse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture))
+                : null;
+            var lease = RunnerLease.ForThisProcess(leaseDuration);
+            var store = MlopsStore.Open(StoreLocation.Parse(storeLocation, Environment.CurrentDirectory));
+            IJobCommandFactory commands = shell is not null ? new ShellJobCommands(shell) : new PwshJobCommands(runtime!);
+            return mode switch
+            {
+                "run" => RunChain(store, commands, lease, long.Parse(options.GetValueOrDefault("--run", "0"), NumberStyles.None, CultureInfo.InvariantCulture)),
+                "worker" => RunWorker(
+                    store, commands, lease, args.Contains("--exit-when-idle"),
+                    TimeSpan.FromMilliseconds(int.Parse(options.GetValueOrDefault("--idle-poll-ms", "500"), NumberStyles.None, CultureInfo.InvariantCulture))),
+                _ => RunScheduler(store, runtime!),
+            };
         }
         catch (Exception e)
         {
@@ -54,19 +74,45 @@ public static class JobRunnerProgram
         }
     }
 
-    private static int RunChain(MlopsStore store, JobRuntime runtime, long runId)
+    private static int RunChain(MlopsStore store, IJobCommandFactory commands, RunnerLease lease, long runId)
     {
         var catalog = new JobCatalog(store);
-        if (!catalog.CheckIn(runId, ProcessIdentity.Current))
+        if (!catalog.CheckIn(runId, lease))
         {
             Log($"run {runId} is not queued any more; nothing to do");
             return 0;
         }
 
-        Log($"runner for run {runId} (store {store.Root})");
-        var runs = new JobRunner(catalog, new PwshJobCommands(runtime), Log).RunChain(runId);
+        Log($"runner {lease.RunnerId} for run {runId} (store {store.Location.Display}, lease {lease.Duration.TotalSeconds:0.#} s)");
+        var runs = new JobRunner(catalog, commands, Log, lease: lease).RunChain(runId);
         Log($"chain done: {string.Join(", ", runs.Select(r => $"run {r.RunId} {JobText.Of(r.Status)}"))}");
         return 0;
+    }
+
+    private static int RunWorker(MlopsStore store, IJobCommandFactory commands, RunnerLease lease, bool exitWhenIdle, TimeSpan idlePoll)
+    {
+        var catalog = new JobCatalog(store);
+        var runner = new JobRunner(catalog, commands, Log, lease: lease);
+        Log($"worker {lease.RunnerId} (store {store.Location.Display}, lease {lease.Duration.TotalSeconds:0.#} s)");
+        var executed = 0;
+        while (true)
+        {
+            if (catalog.ClaimNextPooled(lease) is long runId)
+            {
+                var runs = runner.RunChain(runId);
+                executed += runs.Count;
+                Log($"chain of run {runId} done: {string.Join(", ", runs.Select(r => $"run {r.RunId} {JobText.Of(r.Status)}"))}");
+                continue;
+            }
+
+            if (exitWhenIdle)
+            {
+                Log($"no run left for the pool; {executed} run(s) executed");
+                return 0;
+            }
+
+            Thread.Sleep(idlePoll);
+        }
     }
 
     private static int RunScheduler(MlopsStore store, JobRuntime runtime)
@@ -127,6 +173,11 @@ public static class JobRunnerProgram
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i + 1 < args.Length; i++)
         {
+            if (args[i] == "--exit-when-idle")
+            {
+                continue; // a flag, with no value
+            }
+
             if (args[i].StartsWith("--", StringComparison.Ordinal))
             {
                 options[args[i]] = args[++i];

@@ -1,40 +1,38 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using System.Globalization;
+using MlopsPS.Core.Store;
 
 namespace MlopsPS.Core.Jobs;
 
-/// <summary>Parameterised one-liners for the job catalog. Commands join the connection's open transaction.</summary>
+/// <summary>
+/// Parameterised one-liners for the job catalog, on either engine (<c>@name</c> parameters). Commands join the
+/// connection's open transaction: Microsoft.Data.Sqlite and Npgsql both give a new command the pending one.
+/// </summary>
 internal static class JobSql
 {
-    public static SqliteCommand Command(this SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
-    }
+    public static DbCommand Command(this DbConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        CatalogDatabase.Command(connection, null, sql, parameters);
 
     /// <summary>Runs a statement; returns the number of rows it changed.</summary>
-    public static int Run(this SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    public static int Run(this DbConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        CatalogDatabase.Execute(connection, null, sql, parameters);
+
+    /// <summary>Runs a query; returns its first value (64-bit integers as long on both engines), or null.</summary>
+    public static object? Scalar(this DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = connection.Command(sql, parameters);
-        return command.ExecuteNonQuery();
+        var value = CatalogDatabase.Scalar(connection, null, sql, parameters);
+        return value switch
+        {
+            DBNull => null,
+            int i => (long)i,
+            _ => value,
+        };
     }
 
-    /// <summary>Runs a query; returns its first value, or null.</summary>
-    public static object? Scalar(this SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = connection.Command(sql, parameters);
-        var value = command.ExecuteScalar();
-        return value is DBNull ? null : value;
-    }
+    public static string? StringOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    public static string? StringOrNull(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    public static long? Int64OrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 
-    public static long? Int64OrNull(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
-
-    public static int? Int32OrNull(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
+    public static int? Int32OrNull(this DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : Convert.ToInt32(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
 }

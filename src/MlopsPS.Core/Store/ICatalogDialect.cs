@@ -56,4 +56,12 @@ public interface ICatalogDialect
 
     /// <summary>An aggregate of values into one JSON array text (NULL or <c>[]</c> over no rows).</summary>
     string JsonArrayAggregate(string value);
+
+    /// <summary>
+    /// The clause that ends a SELECT inside a write transaction to lock the rows it reads until the transaction ends:
+    /// PostgreSQL's <c>FOR UPDATE</c> (with <paramref name="skipLocked"/>, <c>FOR UPDATE SKIP LOCKED</c>: rows another
+    /// transaction holds are passed over, not waited for); empty on SQLite, whose <c>BEGIN IMMEDIATE</c> already holds
+    /// the one write lock.
+    /// </summary>
+    string RowLock(bool skipLocked = false);
 }

@@ -78,4 +78,7 @@ public sealed class PostgreSqlDialect : ICatalogDialect
 
     /// <inheritdoc />
     public string JsonArrayAggregate(string value) => $"json_agg({value})::text";
+
+    /// <inheritdoc />
+    public string RowLock(bool skipLocked = false) => skipLocked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
 }

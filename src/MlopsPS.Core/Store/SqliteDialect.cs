@@ -73,4 +73,7 @@ public sealed class SqliteDialect : ICatalogDialect
 
     /// <inheritdoc />
     public string JsonArrayAggregate(string value) => $"json_group_array({value})";
+
+    /// <inheritdoc />
+    public string RowLock(bool skipLocked = false) => string.Empty;
 }

@@ -10,6 +10,7 @@ namespace MlopsPS.Commands;
 /// while each succeeds. Returns the run at once (queued or running); with -Wait, shows progress until the whole chain
 /// has ended and returns every run of it.
 /// </summary>
+[SupportsPostgreSqlStore]
 [Cmdlet(VerbsLifecycle.Start, "MlopsJob", SupportsShouldProcess = true)]
 [OutputType(typeof(JobRun))]
 public sealed class StartMlopsJobCommand : MlopsCmdlet
@@ -21,6 +22,13 @@ public sealed class StartMlopsJobCommand : MlopsCmdlet
     [Alias("JobName")]
     [ArgumentCompleter(typeof(JobNameCompleter))]
     public string[] Name { get; set; } = [];
+
+    /// <summary>
+    /// Queue the run for the runner pool instead of starting a runner here: the next free
+    /// <c>MlopsPS.JobRunner worker</c> on any machine sharing the store claims it.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Pool { get; set; }
 
     /// <summary>Wait until the run and every run it triggers have ended, showing progress.</summary>
     [Parameter]
@@ -46,7 +54,7 @@ public sealed class StartMlopsJobCommand : MlopsCmdlet
 
             Try(name, () =>
             {
-                var run = control.Start(name);
+                var run = Pool ? control.Catalog.EnqueueForPool(name) : control.Start(name);
                 WriteVerbose($"Run {run.RunId} of job '{run.JobName}' is {run.Status} (runner pid {run.RunnerProcessId}); log: {run.LogPath}");
                 if (!Wait)
                 {

@@ -1,20 +1,33 @@
 using MlopsPS.Core.Jobs;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tests.TestSupport;
 using static MlopsPS.Core.Tests.Jobs.JobTestSupport;
 
 namespace MlopsPS.Core.Tests.Jobs;
 
-public sealed class JobDefinitionTests : IDisposable
+/// <summary>Job definitions on a folder store (SQLite).</summary>
+public sealed class SqliteJobDefinitionTests() : JobDefinitionTests(StoreBackend.Sqlite, null);
+
+/// <summary>Job definitions on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlJobDefinitionTests(PostgresCluster cluster) : JobDefinitionTests(StoreBackend.PostgreSql, cluster);
+
+public abstract class JobDefinitionTests : IDisposable
 {
-    private readonly TemporaryStore _temp = new();
+    private readonly TemporaryStore _temp;
     private readonly JobCatalog _catalog;
 
-    public JobDefinitionTests()
+    protected JobDefinitionTests(StoreBackend backend, PostgresCluster? cluster)
     {
+        _temp = new TemporaryStore(backend, cluster);
         _catalog = new JobCatalog(_temp.Store);
     }
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose()
+    {
+        _temp.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public void Register_StoresEveryField_AndGetFindsTheJobWhateverTheCase()

@@ -1,26 +1,39 @@
 using MlopsPS.Core.Jobs;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tests.TestSupport;
 using static MlopsPS.Core.Tests.Jobs.JobTestSupport;
 
 namespace MlopsPS.Core.Tests.Jobs;
 
+/// <summary>Run states in the catalog on a folder store (SQLite).</summary>
+public sealed class SqliteJobRunLifecycleTests() : JobRunLifecycleTests(StoreBackend.Sqlite, null);
+
+/// <summary>Run states in the catalog on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlJobRunLifecycleTests(PostgresCluster cluster) : JobRunLifecycleTests(StoreBackend.PostgreSql, cluster);
+
 /// <summary>The run states in the catalog: queueing, claims, outcomes, stops and dead runners, without processes.</summary>
-public sealed class JobRunLifecycleTests : IDisposable
+public abstract class JobRunLifecycleTests : IDisposable
 {
-    private readonly TemporaryStore _temp = new();
+    private readonly TemporaryStore _temp;
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private readonly JobCatalog _catalog;
-    private readonly Common.ProcessIdentity _me = Common.ProcessIdentity.Current;
+    private readonly RunnerLease _me = RunnerLease.ForThisProcess();
 
-    public JobRunLifecycleTests()
+    protected JobRunLifecycleTests(StoreBackend backend, PostgresCluster? cluster)
     {
+        _temp = new TemporaryStore(backend, cluster);
         _catalog = new JobCatalog(_temp.Store, _clock);
         _catalog.Register(Shell("New Batch", "true"));
         _catalog.Register(Shell("Retrain XGBoost", "true", JobSchedule.DependsOn("New Batch")));
         _catalog.Register(Shell("API Redeployment", "true", JobSchedule.DependsOn("Retrain XGBoost")));
     }
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose()
+    {
+        _temp.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public void ASecondRunOfAJob_WaitsWhileTheFirstRuns_AndRunsAfterIt_FirstComeFirstServed()
@@ -61,7 +74,7 @@ public sealed class JobRunLifecycleTests : IDisposable
         Assert.Equal($"after run {root.RunId} of job 'New Batch'", dependent.Trigger);
         Assert.Equal(root.RunId, dependent.TriggerRunId);
         Assert.Equal(root.RunId, dependent.ChainId);
-        Assert.Equal(_me.ProcessId, dependent.RunnerProcessId);
+        Assert.Equal(_me.Process.ProcessId, dependent.RunnerProcessId);
         Assert.Equal([root.RunId, dependent.RunId], _catalog.GetChain(root.RunId).Select(r => r.RunId));
         Assert.Equal(3, _catalog.ExpectedChainLength("New Batch"));
     }

@@ -1,27 +1,40 @@
 using System.Globalization;
 using MlopsPS.Core.Jobs;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tests.TestSupport;
 using static MlopsPS.Core.Tests.Jobs.JobTestSupport;
 
 namespace MlopsPS.Core.Tests.Jobs;
 
+/// <summary>The runner with /bin/sh jobs on a folder store (SQLite).</summary>
+public sealed class SqliteJobRunnerTests() : JobRunnerTests(StoreBackend.Sqlite, null);
+
+/// <summary>The runner with /bin/sh jobs on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlJobRunnerTests(PostgresCluster cluster) : JobRunnerTests(StoreBackend.PostgreSql, cluster);
+
 /// <summary>
 /// The runner in this process with /bin/sh as the job's program: real processes, logs, timeouts and queueing, in
 /// milliseconds. The Pester tests run the same with pwsh and the detached runner process.
 /// </summary>
-public sealed class JobRunnerTests : IDisposable
+public abstract class JobRunnerTests : IDisposable
 {
-    private readonly TemporaryStore _temp = new();
+    private readonly TemporaryStore _temp;
     private readonly JobCatalog _catalog;
     private readonly JobRunner _runner;
 
-    public JobRunnerTests()
+    protected JobRunnerTests(StoreBackend backend, PostgresCluster? cluster)
     {
+        _temp = new TemporaryStore(backend, cluster);
         _catalog = new JobCatalog(_temp.Store);
         _runner = new JobRunner(_catalog, new ShellCommands(), pollInterval: TimeSpan.FromMilliseconds(20));
     }
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose()
+    {
+        _temp.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private string Trace => Path.Combine(_temp.Root, "trace.txt");
 
@@ -103,7 +116,7 @@ public sealed class JobRunnerTests : IDisposable
         _runner.RunChain(run.RunId);
 
         var log = _catalog.ReadLog(run.RunId);
-        Assert.Contains($"home={_temp.Root} job=env run={run.RunId} lab=telco cwd={_temp.Root}", log);
+        Assert.Contains($"home={_temp.Location} job=env run={run.RunId} lab=telco cwd={_temp.Root}", log);
         Assert.StartsWith(Path.Combine(_temp.Root, "logs", "jobs"), _catalog.GetRun(run.RunId).LogPath);
         Assert.Equal(2, _catalog.ReadLog(run.RunId, tail: 2).Count);
     }

@@ -1,35 +1,50 @@
 using MlopsPS.Core.Jobs;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tests.TestSupport;
 using static MlopsPS.Core.Tests.Jobs.JobTestSupport;
 
 namespace MlopsPS.Core.Tests.Jobs;
 
+/// <summary>The cron scheduler logic on a folder store (SQLite).</summary>
+public sealed class SqliteJobSchedulerTests() : JobSchedulerTests(StoreBackend.Sqlite, null);
+
+/// <summary>The cron scheduler logic on a PostgreSQL store, a database of its own in the run's private cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlJobSchedulerTests(PostgresCluster cluster) : JobSchedulerTests(StoreBackend.PostgreSql, cluster);
+
 /// <summary>The cron due-time logic, with a clock the test moves: no test waits for a tick.</summary>
-public sealed class JobSchedulerTests : IDisposable
+public abstract class JobSchedulerTests : IDisposable
 {
     private static readonly DateTimeOffset s_noon = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly TemporaryStore _temp = new();
+    private static readonly RunnerLease s_me = RunnerLease.ForThisProcess();
+
+    private readonly TemporaryStore _temp;
     private readonly ManualClock _clock = new(s_noon);
     private readonly JobCatalog _catalog;
     private readonly List<JobRun> _launched = [];
     private readonly JobScheduler _scheduler;
 
-    public JobSchedulerTests()
+    protected JobSchedulerTests(StoreBackend backend, PostgresCluster? cluster)
     {
+        _temp = new TemporaryStore(backend, cluster);
         _catalog = new JobCatalog(_temp.Store, _clock);
         _scheduler = new JobScheduler(_catalog, _launched.Add, _clock);
     }
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose()
+    {
+        _temp.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>Plays the runner: every queued run starts and succeeds, so the next tick queues a new run.</summary>
     private void RunQueued()
     {
         foreach (var run in _catalog.ListRuns(new JobRunQuery { Statuses = [JobRunStatus.Queued] }))
         {
-            Assert.Equal(ClaimOutcome.Claimed, _catalog.TryClaim(run.RunId, Common.ProcessIdentity.Current).Outcome);
-            _catalog.Finish(run.RunId, JobRunStatus.Succeeded, 0, null, Common.ProcessIdentity.Current);
+            Assert.Equal(ClaimOutcome.Claimed, _catalog.TryClaim(run.RunId, s_me).Outcome);
+            _catalog.Finish(run.RunId, JobRunStatus.Succeeded, 0, null, s_me);
         }
     }
 
@@ -132,7 +147,7 @@ public sealed class JobSchedulerTests : IDisposable
         _catalog.Register(Shell("every 2 s", "true", JobSchedule.OnCron("*/2 * * * * *")));
         _clock.Advance(TimeSpan.FromSeconds(2));
         var first = Assert.Single(_scheduler.Tick());
-        _catalog.TryClaim(first.RunId, Common.ProcessIdentity.Current);
+        _catalog.TryClaim(first.RunId, s_me);
 
         // The first still runs: one more run waits, and later ticks join it.
         _clock.Advance(TimeSpan.FromSeconds(2));
@@ -146,8 +161,8 @@ public sealed class JobSchedulerTests : IDisposable
         Assert.Equal([waiting.RunId, first.RunId], _catalog.ListRuns().Select(r => r.RunId));
 
         // Once it has started, the next tick queues again; the ticks it absorbed never fire later.
-        _catalog.Finish(first.RunId, JobRunStatus.Succeeded, 0, null, Common.ProcessIdentity.Current);
-        _catalog.TryClaim(waiting.RunId, Common.ProcessIdentity.Current);
+        _catalog.Finish(first.RunId, JobRunStatus.Succeeded, 0, null, s_me);
+        _catalog.TryClaim(waiting.RunId, s_me);
         Assert.Empty(_scheduler.Tick());
         _clock.Advance(TimeSpan.FromSeconds(2));
         Assert.Single(_scheduler.Tick());
@@ -183,5 +198,22 @@ public sealed class JobSchedulerTests : IDisposable
 
         Assert.Equal(TimeSpan.FromMilliseconds(3005), _scheduler.DelayBeforeNextTick(TimeSpan.FromMinutes(1)));
         Assert.Equal(TimeSpan.FromMilliseconds(505), _scheduler.DelayBeforeNextTick(TimeSpan.FromMilliseconds(500)));
+    }
+
+    [Fact]
+    public void ASchedulerOnAnotherMachineThatStopsItsHeartbeat_IsRecordedStopped_AfterItsLease()
+    {
+        var remote = new Common.ProcessIdentity("machine-s", 4242, 1);
+        Assert.True(_catalog.TryRegisterScheduler(remote, "scheduler.log", out _));
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(SchedulerStatus.Running, _catalog.GetScheduler().Status); // its pid cannot be checked from here
+
+        _clock.Advance(JobCatalog.SchedulerLease);
+        var scheduler = _catalog.GetScheduler();
+
+        Assert.Equal(SchedulerStatus.Stopped, scheduler.Status);
+        Assert.StartsWith("The scheduler (pid 4242 on machine-s) stopped recording its heartbeat at ", scheduler.Message);
+        Assert.False(_catalog.SchedulerHeartbeat(remote, recordHeartbeat: true)); // it stops itself if it comes back
+        Assert.True(_catalog.TryRegisterScheduler(s_me.Process, "scheduler.log", out _));
     }
 }

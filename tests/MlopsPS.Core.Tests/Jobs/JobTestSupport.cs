@@ -20,8 +20,12 @@ internal static class JobTestSupport
         Timeout = timeout,
     };
 
-    /// <summary>The identity of a process that has ended: this pid, started at another time (a reused pid).</summary>
-    public static ProcessIdentity DeadProcess() => ProcessIdentity.Current with { StartedUnixMs = 1 };
+    /// <summary>A runner on this host whose process has ended: this pid, started at another time (a reused pid).</summary>
+    public static RunnerLease DeadProcess()
+    {
+        var lease = RunnerLease.ForThisProcess();
+        return lease with { Process = lease.Process with { StartedUnixMs = 1 } };
+    }
 
     /// <summary>Starts a long sleep as a stand-in job process.</summary>
     public static Process Sleeper()

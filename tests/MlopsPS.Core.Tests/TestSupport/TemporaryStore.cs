@@ -39,6 +39,14 @@ public sealed class TemporaryStore : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Store.Location.ConnectionString is { } connectionString)
+        {
+            // Each PostgreSQL test store is a database with a pool of its own: close its idle connections, or a suite
+            // of many such stores runs the cluster out of connections (max_connections).
+            using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            Npgsql.NpgsqlConnection.ClearPool(connection);
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);
