@@ -50,7 +50,7 @@ internal static class HostProgram
 
         if (storePath is null || endpointName is null)
         {
-            Console.Error.WriteLine("Usage: MlopsPS.ScoringHost --store <folder> --endpoint <name> [--log <file>]");
+            Console.Error.WriteLine("Usage: MlopsPS.ScoringHost --store <folder|postgresql://...> --endpoint <name> [--log <file>]");
             return 64;
         }
 
@@ -69,7 +69,8 @@ internal static class HostProgram
 
     private static async Task<int> ServeAsync(string storePath, string endpointName, string? token)
     {
-        var store = MlopsStore.Open(storePath);
+        // A folder, or a PostgreSQL location (its password, if any, comes as PGPASSWORD).
+        var store = MlopsStore.Open(StoreLocation.Parse(storePath, Environment.CurrentDirectory));
         var catalog = new EndpointCatalog(store);
         var endpoint = catalog.Find(endpointName);
         if (endpoint is null || string.IsNullOrEmpty(token) || endpoint.ControlToken != token)

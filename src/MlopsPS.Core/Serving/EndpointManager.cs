@@ -343,7 +343,7 @@ public sealed class EndpointManager
         Process launched;
         try
         {
-            launched = HostLauncher.Launch(ResolveHostDirectory(), Store.Root, name, token, logPath);
+            launched = HostLauncher.Launch(ResolveHostDirectory(), Store.Location, name, token, logPath);
         }
         catch (MlopsException e)
         {

@@ -5,19 +5,28 @@ using System.Net.Sockets;
 using MlopsPS.Core.Models;
 using MlopsPS.Core.Serving;
 using MlopsPS.Core.Serving.Protocol;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tests.TestSupport;
 using static MlopsPS.Core.Tests.Serving.ServingTestSupport;
 
 namespace MlopsPS.Core.Tests.Serving;
 
-/// <summary>Publish, redeploy, stop, start and health of endpoints, each test with its own store and host.</summary>
-public sealed class EndpointManagerTests : IDisposable
+/// <summary>Endpoints on a folder store (SQLite).</summary>
+public sealed class SqliteEndpointManagerTests() : EndpointManagerTests(StoreBackend.Sqlite, null);
+
+/// <summary>The same tests on a PostgreSQL store: the host process opens the catalog by its postgresql:// location.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlEndpointManagerTests(PostgresCluster cluster) : EndpointManagerTests(StoreBackend.PostgreSql, cluster);
+
+/// <summary>Publish, redeploy, stop, start and health of endpoints, each test with its own store and host, once per backend.</summary>
+public abstract class EndpointManagerTests : IDisposable
 {
-    private readonly TemporaryStore _temp = new();
+    private readonly TemporaryStore _temp;
     private readonly EndpointManager _manager;
 
-    public EndpointManagerTests()
+    protected EndpointManagerTests(StoreBackend backend, PostgresCluster? cluster)
     {
+        _temp = new TemporaryStore(backend, cluster);
         _manager = Manager(_temp.Store);
     }
 
@@ -25,6 +34,7 @@ public sealed class EndpointManagerTests : IDisposable
     {
         StopAll(_manager);
         _temp.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     [Fact]
@@ -92,9 +102,18 @@ public sealed class EndpointManagerTests : IDisposable
         }
 
         Assert.True(_manager.GetEndpoint("secured").ApiKeyRequired);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        var catalog = File.ReadAllBytes(_temp.Store.CatalogPath).Concat(File.Exists(_temp.Store.CatalogPath + "-wal") ? File.ReadAllBytes(_temp.Store.CatalogPath + "-wal") : []).ToArray();
-        Assert.DoesNotContain(key, System.Text.Encoding.Latin1.GetString(catalog), StringComparison.Ordinal);
+        using (var connection = _temp.Store.Database.Open())
+        {
+            var stored = (string)CatalogDatabase.Scalar(connection, null, "SELECT api_key_hash FROM endpoints WHERE name = 'secured';")!;
+            Assert.Matches("^[0-9a-f]{64}$", stored);
+        }
+
+        if (_temp.Store.Backend == StoreBackend.Sqlite)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            var catalog = File.ReadAllBytes(_temp.Store.CatalogPath).Concat(File.Exists(_temp.Store.CatalogPath + "-wal") ? File.ReadAllBytes(_temp.Store.CatalogPath + "-wal") : []).ToArray();
+            Assert.DoesNotContain(key, System.Text.Encoding.Latin1.GetString(catalog), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
