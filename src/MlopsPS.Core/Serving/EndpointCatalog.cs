@@ -29,6 +29,30 @@ internal sealed record EndpointRow(
         HostPid is { } pid && HostStarted is { } started ? new ProcessIdentity(HostName ?? Environment.MachineName, pid, started) : null;
 }
 
+/// <summary>One row of the <c>endpoint_hosts</c> table (migration 0011): one scoring host process of an endpoint.</summary>
+internal sealed record HostRow(
+    string HostId,
+    string EndpointName,
+    string MachineName,
+    string Status,
+    string? StatusMessage,
+    string ControlToken,
+    string? Url,
+    int? Port,
+    int? ProcessId,
+    long? ProcessStarted,
+    string? DeploymentId,
+    string? ModelName,
+    int? ModelVersion,
+    string? FailedDeploymentId,
+    long StartTime,
+    long? HeartbeatTime,
+    long? LeaseExpires)
+{
+    /// <summary>Running, with a lease that has not expired at <paramref name="nowMs"/>.</summary>
+    public bool IsLive(long nowMs) => Status is "Running" or "Stopping" && LeaseExpires is { } lease && lease > nowMs;
+}
+
 /// <summary>
 /// The SQL of the serving tables (migrations 0004 and 0006), written once for SQLite and PostgreSQL through the
 /// catalog-access layer. Shared by the manager and the host process.
@@ -223,6 +247,173 @@ internal sealed class EndpointCatalog(MlopsStore store)
         }
 
         return names;
+    }
+
+    private const string HostColumns = """
+        host_id, endpoint_name, machine_name, status, status_message, control_token, url, port, pid, process_started,
+        deployment_id, model_name, model_version, failed_deployment_id, start_time, heartbeat_time, lease_expires
+        """;
+
+    /// <summary>The PostgreSQL notification channel of endpoint changes; the payload is the endpoint's name.</summary>
+    public const string NotifyChannel = "mlopsps_endpoints";
+
+    /// <summary>The endpoint's target deployment: the one every live host must serve (null before the first publish).</summary>
+    public string? GetTarget(string name)
+    {
+        using var connection = Store.Database.Open();
+        return CatalogDatabase.Scalar(connection, null, "SELECT target_deployment_id FROM endpoints WHERE name = @name;", ("@name", name)) as string;
+    }
+
+    /// <summary>Sets the deployment every host of the endpoint must serve, and tells the hosts (NOTIFY on PostgreSQL).</summary>
+    public void SetTarget(string name, string? deploymentId)
+    {
+        using var connection = Store.Database.Open();
+        Execute(connection, null, "UPDATE endpoints SET target_deployment_id = @id, last_updated_time = @now WHERE name = @name;",
+            ("@name", name), ("@id", deploymentId), ("@now", UnixTime.NowMs()));
+        Notify(connection, name);
+    }
+
+    /// <summary>Wakes the hosts of an endpoint (PostgreSQL NOTIFY; SQLite hosts poll).</summary>
+    public void Notify(string name)
+    {
+        using var connection = Store.Database.Open();
+        Notify(connection, name);
+    }
+
+    public void InsertHost(string hostId, string endpointName, string machineName, string controlToken)
+    {
+        using var connection = Store.Database.Open();
+        Execute(connection, null, """
+            INSERT INTO endpoint_hosts (host_id, endpoint_name, machine_name, status, control_token, start_time)
+            VALUES (@id, @endpoint, @machine, 'Starting', @token, @now);
+            """, ("@id", hostId), ("@endpoint", endpointName), ("@machine", machineName), ("@token", controlToken), ("@now", UnixTime.NowMs()));
+    }
+
+    public HostRow? FindHost(string hostId)
+    {
+        using var connection = Store.Database.Open();
+        return QueryHosts(connection, "WHERE host_id = @p", hostId).SingleOrDefault();
+    }
+
+    /// <summary>The hosts of an endpoint, oldest first (every host ever started, whatever its state).</summary>
+    public IReadOnlyList<HostRow> ListHosts(string endpointName)
+    {
+        using var connection = Store.Database.Open();
+        return QueryHosts(connection, "WHERE endpoint_name = @p", endpointName);
+    }
+
+    /// <summary>The host reports where it listens and takes its first lease; false when its launch was given up on.</summary>
+    public bool MarkHostRowReady(string hostId, string controlToken, int port, string url, ProcessIdentity process, TimeSpan lease)
+    {
+        var now = UnixTime.NowMs();
+        using var connection = Store.Database.Open();
+        using var transaction = Store.Database.Dialect.BeginWrite(connection);
+        var updated = Execute(connection, transaction, """
+            UPDATE endpoint_hosts SET status = 'Running', status_message = NULL, port = @port, url = @url, pid = @pid,
+                process_started = @started, heartbeat_time = @now, lease_expires = @lease
+            WHERE host_id = @id AND control_token = @token AND status = 'Starting';
+            """, ("@id", hostId), ("@token", controlToken), ("@port", port), ("@url", url), ("@pid", process.ProcessId),
+            ("@started", process.StartedUnixMs), ("@now", now), ("@lease", now + (long)lease.TotalMilliseconds));
+        if (updated == 1)
+        {
+            Execute(connection, transaction, """
+                UPDATE endpoints SET status = 'Running', status_message = NULL, last_updated_time = @now
+                WHERE name = (SELECT endpoint_name FROM endpoint_hosts WHERE host_id = @id);
+                """, ("@id", hostId), ("@now", now));
+        }
+
+        transaction.Commit();
+        return updated == 1;
+    }
+
+    /// <summary>Renews the host's lease; false when the host is no longer running by the catalog (stopped, or given up on).</summary>
+    public bool RenewLease(DbConnection connection, string hostId, string controlToken, TimeSpan lease)
+    {
+        var now = UnixTime.NowMs();
+        return Execute(connection, null, """
+            UPDATE endpoint_hosts SET heartbeat_time = @now, lease_expires = @lease
+            WHERE host_id = @id AND control_token = @token AND status = 'Running';
+            """, ("@id", hostId), ("@token", controlToken), ("@now", now), ("@lease", now + (long)lease.TotalMilliseconds)) == 1;
+    }
+
+    /// <summary>Records the deployment the host now serves, or the one it refused (with the reason).</summary>
+    public void RecordHostDeployment(DbConnection connection, string hostId, string deploymentId, string modelName, int version, string? failure)
+    {
+        if (failure is null)
+        {
+            Execute(connection, null, """
+                UPDATE endpoint_hosts SET deployment_id = @dep, model_name = @model, model_version = @version, status_message = NULL
+                WHERE host_id = @id;
+                """, ("@id", hostId), ("@dep", deploymentId), ("@model", modelName), ("@version", version));
+        }
+        else
+        {
+            Execute(connection, null, """
+                UPDATE endpoint_hosts SET failed_deployment_id = @dep, status_message = @message WHERE host_id = @id;
+                """, ("@id", hostId), ("@dep", deploymentId), ("@message", failure));
+        }
+    }
+
+    /// <summary>Asks running hosts to stop (they see it at their next poll or notification); returns how many were asked.</summary>
+    public int RequestHostStops(string endpointName, string? machineName)
+    {
+        using var connection = Store.Database.Open();
+        var asked = Execute(connection, null, $"""
+            UPDATE endpoint_hosts SET status = 'Stopping' WHERE endpoint_name = @endpoint AND status = 'Running'
+                {(machineName is null ? "" : "AND machine_name = @machine")};
+            """, ("@endpoint", endpointName), ("@machine", machineName ?? ""));
+        Notify(connection, endpointName);
+        return asked;
+    }
+
+    /// <summary>Ends a host's row: stopped, failed to start, or found dead.</summary>
+    public void MarkHostRowDown(string hostId, string status, string? message)
+    {
+        using var connection = Store.Database.Open();
+        Execute(connection, null, """
+            UPDATE endpoint_hosts SET status = @status, status_message = coalesce(@message, status_message), lease_expires = NULL
+            WHERE host_id = @id;
+            """, ("@id", hostId), ("@status", status), ("@message", message));
+    }
+
+    private void Notify(DbConnection connection, string name)
+    {
+        if (Store.Backend == StoreBackend.PostgreSql)
+        {
+            CatalogDatabase.Scalar(connection, null, "SELECT pg_notify(@channel, @name);", ("@channel", NotifyChannel), ("@name", name));
+        }
+    }
+
+    private static List<HostRow> QueryHosts(DbConnection connection, string where, string parameter)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {HostColumns} FROM endpoint_hosts {where} ORDER BY start_time, host_id;";
+        command.AddParameter("p", parameter);
+        using var reader = command.ExecuteReader();
+        var rows = new List<HostRow>();
+        while (reader.Read())
+        {
+            rows.Add(new HostRow(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                NullableString(reader, 4),
+                reader.GetString(5),
+                NullableString(reader, 6),
+                NullableInt(reader, 7),
+                NullableInt(reader, 8),
+                reader.IsDBNull(9) ? null : reader.GetInt64(9),
+                NullableString(reader, 10),
+                NullableString(reader, 11),
+                NullableInt(reader, 12),
+                NullableString(reader, 13),
+                reader.GetInt64(14),
+                reader.IsDBNull(15) ? null : reader.GetInt64(15),
+                reader.IsDBNull(16) ? null : reader.GetInt64(16)));
+        }
+
+        return rows;
     }
 
     private static List<EndpointRow> QueryEndpoints(DbConnection connection, string where, string parameter)

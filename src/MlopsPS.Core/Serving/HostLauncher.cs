@@ -21,7 +21,7 @@ internal static class HostLauncher
     /// <summary>Launches the host; returns the process (the host itself, or the shell that execs it).</summary>
     /// <remarks>The store is passed as its location without a password (the command line is visible to every user of
     /// the machine); a PostgreSQL password goes in the host's environment as <c>PGPASSWORD</c>, which Npgsql reads.</remarks>
-    public static Process Launch(string hostDirectory, StoreLocation store, string endpointName, string controlToken, string logPath)
+    public static Process Launch(string hostDirectory, StoreLocation store, string endpointName, string hostId, string controlToken, string logPath)
     {
         var hostAssembly = Path.Combine(hostDirectory, HostAssemblyFileName);
         if (!File.Exists(hostAssembly))
@@ -46,7 +46,7 @@ internal static class HostLauncher
 
         try
         {
-            return DetachedDotnet.Start("scoring host", hostAssembly, ["--store", store.Display, "--endpoint", endpointName], logPath, store.Root, environment);
+            return DetachedDotnet.Start("scoring host", hostAssembly, ["--store", store.Display, "--endpoint", endpointName, "--host-id", hostId], logPath, store.Root, environment);
         }
         catch (MlopsException e) when (e is not EndpointHostException)
         {

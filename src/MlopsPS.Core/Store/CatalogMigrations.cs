@@ -110,9 +110,11 @@ public static class CatalogMigrations
             var list = new List<Migration>();
             foreach (var version in versions)
             {
-                if (version != list.Count + 1)
+                // Numbers are handed out per branch (a gap is a number another branch holds until the merge renumbers);
+                // they must only increase.
+                if (list.Count > 0 && version <= list[^1].Version)
                 {
-                    throw new InvalidOperationException($"Catalog migrations must be numbered 1, 2, 3, ...; found {version} at position {list.Count + 1}.");
+                    throw new InvalidOperationException($"Catalog migrations must be numbered in increasing order; found {version} after {list[^1].Version}.");
                 }
 
                 list.Add(overrides.GetValueOrDefault((dialect.MigrationSuffix, version)) ?? shared.GetValueOrDefault(version)

@@ -258,7 +258,7 @@ public abstract class EndpointManagerTests : IDisposable
         var good = RegisterModel(_temp.Store, "hostguard", seed: 1);
         var broken = RegisterBrokenModel(_temp.Store, "hostguard");
         var live = _manager.Publish("hostguard", good);
-        var token = new EndpointCatalog(_temp.Store).Get("hostguard").ControlToken!;
+        var token = new EndpointCatalog(_temp.Store).ListHosts("hostguard").Single(h => h.Status == "Running").ControlToken;
 
         var refused = Assert.Throws<DeploymentRejectedException>(() => HostClient.Deploy(
             live.Url!, token, new DeployCommand("x", broken.ModelName, broken.Version, broken.Source, null, 1 << 20), TimeSpan.FromSeconds(30)));
