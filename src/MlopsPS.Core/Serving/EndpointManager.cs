@@ -40,10 +40,12 @@ public sealed class EndpointManager
     private readonly string? _hostDirectory;
 
     /// <summary>Manages the endpoints of <paramref name="store"/>.</summary>
+    /// <param name="machineName">This machine's name in the catalog; defaults to $env:MLOPSPS_MACHINE_NAME, then the host name.</param>
     /// <param name="hostDirectory">The folder of <c>MlopsPS.ScoringHost.dll</c> (the module's <c>bin/engine/</c>); needed to
     /// start hosts. Defaults to $env:MLOPSPS_HOST_DIRECTORY, then the module layout next to this assembly.</param>
-    public EndpointManager(MlopsStore store, string? hostDirectory = null)
+    public EndpointManager(MlopsStore store, string? hostDirectory = null, string? machineName = null)
     {
+        MachineName = string.IsNullOrEmpty(machineName) ? DefaultMachineName : machineName;
         ArgumentNullException.ThrowIfNull(store);
         _catalog = new EndpointCatalog(store);
         _registry = new ModelRegistry(store);
@@ -492,7 +494,7 @@ public sealed class EndpointManager
     private static ProcessIdentity? Identity(HostRow host) =>
         host.ProcessId is { } pid && host.ProcessStarted is { } started ? new ProcessIdentity(host.MachineName, pid, started) : null;
 
-    private static bool IsLocal(HostRow host) => host.MachineName == MachineName;
+    private bool IsLocal(HostRow host) => host.MachineName == MachineName;
 
     private ModelEndpoint Describe(EndpointRow row, bool checkHealth)
     {
@@ -530,7 +532,7 @@ public sealed class EndpointManager
         { Hosts = described };
     }
 
-    private static EndpointHost DescribeHost(HostRow h, long now, bool checkHealth)
+    private EndpointHost DescribeHost(HostRow h, long now, bool checkHealth)
     {
         var health = EndpointHealth.Unknown;
         var reason = h.StatusMessage;
@@ -562,7 +564,9 @@ public sealed class EndpointManager
     /// This machine's name in the catalog: $env:MLOPSPS_MACHINE_NAME, else the host name. Hosts of this machine are
     /// also reached through their loopback control routes, and a local host whose process ended is dead at once.
     /// </summary>
-    public static string MachineName =>
+    public string MachineName { get; }
+
+    private static string DefaultMachineName =>
         Environment.GetEnvironmentVariable(MachineNameVariable) is { Length: > 0 } name ? name : Environment.MachineName;
 
     /// <summary>The environment variable that names this machine in the catalog (to simulate several on one box).</summary>

@@ -270,6 +270,90 @@ public abstract class EndpointManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task TwoHostsOnTwoMachines_BothRedeployUnderLoadWithNoFailedRequest_AndAKilledHostIsDeadByItsLease()
+    {
+        // Short leases, so that a killed host is declared dead within seconds (the hosts inherit this).
+        Environment.SetEnvironmentVariable("MLOPSPS_HOST_LEASE_SECONDS", "3");
+        var machineA = new EndpointManager(_temp.Store, HostDirectory, machineName: "machine-a");
+        var machineB = new EndpointManager(_temp.OpenAgain(), HostDirectory, machineName: "machine-b");
+        var v1 = RegisterModel(_temp.Store, "multi", seed: 1);
+        var v2 = RegisterModel(_temp.Store, "multi", seed: 2);
+        machineA.Publish("multi", v1);
+        var joined = machineB.Start("multi");
+        var hosts = joined.Hosts;
+        Assert.Equal(2, hosts.Count);
+        Assert.Equal(["machine-a", "machine-b"], hosts.Select(h => h.MachineName).Order());
+        Assert.All(hosts, h => Assert.Equal((EndpointHealth.Healthy, "models:/multi/1"), (h.Health, h.ModelUri)));
+        Assert.NotEqual(hosts[0].Url, hosts[1].Url);
+
+        var failures = new ConcurrentQueue<string>();
+        var answered = 0;
+        using var stop = new CancellationTokenSource();
+        async Task Loop(string url)
+        {
+            using var http = Client(url);
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await PostAsync(http, LabSample);
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        failures.Enqueue($"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                        continue;
+                    }
+
+                    Interlocked.Increment(ref answered);
+                }
+                catch (HttpRequestException e)
+                {
+                    failures.Enqueue($"{url}: {e.Message}");
+                }
+            }
+        }
+
+        var clients = hosts.SelectMany(h => new[] { Task.Run(() => Loop(h.Url!)), Task.Run(() => Loop(h.Url!)) }).ToArray();
+        await Task.Delay(300);
+        var deployment = await Task.Run(() => machineA.Publish("multi", v2));
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        Assert.Empty(failures);
+        Assert.True(answered > 50, $"only {answered} requests were answered");
+        var after = machineB.GetEndpoint("multi");
+        Assert.Equal(2, after.Hosts.Count);
+        Assert.All(after.Hosts, h => Assert.Equal((EndpointHealth.Healthy, "models:/multi/2", deployment.DeploymentId), (h.Health, h.ModelUri, h.DeploymentId)));
+        foreach (var host in after.Hosts)
+        {
+            Assert.Equal(deployment.DeploymentId, HostClient.GetVersion(host.Url!, TimeSpan.FromSeconds(5))!.DeploymentId);
+        }
+
+        // SIGKILL machine B's host: machine A knows it only by its lease, which runs out within seconds.
+        var victim = after.Hosts.Single(h => h.MachineName == "machine-b");
+        using (var process = Process.GetProcessById(victim.ProcessId!.Value))
+        {
+            process.Kill();
+            process.WaitForExit(10_000);
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        EndpointHost seen;
+        do
+        {
+            await Task.Delay(200);
+            seen = machineA.GetEndpoint("multi").Hosts.Single(h => h.HostId == victim.HostId);
+        }
+        while (seen.Health != EndpointHealth.Dead && DateTime.UtcNow < deadline);
+
+        Assert.Equal(EndpointHealth.Dead, seen.Health);
+        Assert.Contains("lease expired", seen.Reason, StringComparison.Ordinal);
+        var endpoint = machineA.GetEndpoint("multi");
+        Assert.Equal((EndpointStatus.Running, EndpointHealth.Healthy), (endpoint.Status, endpoint.Health));
+        Assert.Equal(EndpointHealth.Healthy, endpoint.Hosts.Single(h => h.MachineName == "machine-a").Health);
+    }
+
+    [Fact]
     public void AFixedPortInUse_FailsThePublish_WithTheHostsReason()
     {
         using var blocker = new TcpListener(IPAddress.Loopback, 0);
