@@ -40,9 +40,9 @@ public sealed class EndpointManager
     private readonly string? _hostDirectory;
 
     /// <summary>Manages the endpoints of <paramref name="store"/>.</summary>
-    /// <param name="machineName">This machine's name in the catalog; defaults to $env:MLOPSPS_MACHINE_NAME, then the host name.</param>
     /// <param name="hostDirectory">The folder of <c>MlopsPS.ScoringHost.dll</c> (the module's <c>bin/engine/</c>); needed to
     /// start hosts. Defaults to $env:MLOPSPS_HOST_DIRECTORY, then the module layout next to this assembly.</param>
+    /// <param name="machineName">This machine's name in the catalog; defaults to $env:MLOPSPS_MACHINE_NAME, then the host name.</param>
     public EndpointManager(MlopsStore store, string? hostDirectory = null, string? machineName = null)
     {
         MachineName = string.IsNullOrEmpty(machineName) ? DefaultMachineName : machineName;
