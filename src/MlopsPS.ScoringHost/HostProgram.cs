@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MlopsPS.Core;
 using MlopsPS.Core.Common;
 using MlopsPS.Core.Monitoring;
 using MlopsPS.Core.Serving;
@@ -26,7 +27,7 @@ internal static class HostProgram
 
     public static async Task<int> RunAsync(string[] args)
     {
-        string? storePath = null, endpointName = null, logPath = null;
+        string? storePath = null, endpointName = null, logPath = null, hostId = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -34,6 +35,7 @@ internal static class HostProgram
                 case "--store": storePath = args[i + 1]; break;
                 case "--endpoint": endpointName = args[i + 1]; break;
                 case "--log": logPath = args[i + 1]; break;
+                case "--host-id": hostId = args[i + 1]; break;
                 default:
                     Console.Error.WriteLine($"Unknown argument '{args[i]}'.");
                     return 64;
@@ -48,9 +50,9 @@ internal static class HostProgram
             Console.SetError(log);
         }
 
-        if (storePath is null || endpointName is null)
+        if (storePath is null || endpointName is null || hostId is null)
         {
-            Console.Error.WriteLine("Usage: MlopsPS.ScoringHost --store <folder> --endpoint <name> [--log <file>]");
+            Console.Error.WriteLine("Usage: MlopsPS.ScoringHost --store <folder|postgresql://...> --endpoint <name> --host-id <id> [--log <file>]");
             return 64;
         }
 
@@ -58,7 +60,7 @@ internal static class HostProgram
         Environment.SetEnvironmentVariable(HostControl.TokenVariable, null);
         try
         {
-            return await ServeAsync(storePath, endpointName, token);
+            return await ServeAsync(storePath, endpointName, hostId, token);
         }
         catch (Exception e)
         {
@@ -67,12 +69,14 @@ internal static class HostProgram
         }
     }
 
-    private static async Task<int> ServeAsync(string storePath, string endpointName, string? token)
+    private static async Task<int> ServeAsync(string storePath, string endpointName, string hostId, string? token)
     {
-        var store = MlopsStore.Open(storePath);
+        // A folder, or a PostgreSQL location (its password, if any, comes as PGPASSWORD).
+        var store = MlopsStore.Open(StoreLocation.Parse(storePath, Environment.CurrentDirectory));
         var catalog = new EndpointCatalog(store);
         var endpoint = catalog.Find(endpointName);
-        if (endpoint is null || string.IsNullOrEmpty(token) || endpoint.ControlToken != token)
+        var self = catalog.FindHost(hostId);
+        if (endpoint is null || string.IsNullOrEmpty(token) || self is null || self.EndpointName != endpointName || self.ControlToken != token || self.Status != "Starting")
         {
             HostInfo.Log($"endpoint '{endpointName}' has no pending launch for this host (superseded or started by hand); exiting");
             return 2;
@@ -120,21 +124,35 @@ internal static class HostProgram
         {
             var message = $"cannot listen on {endpoint.BindAddress}:{endpoint.RequestedPort}: {e.Message}";
             HostInfo.Log(message);
-            catalog.MarkHostDown(endpointName, EndpointStatus.Failed, message);
+            catalog.MarkHostRowDown(hostId, "Failed", message);
             return 3;
         }
 
         var port = BoundPort(app);
         var url = $"http://{EndpointNames.LocalUrlHost(endpoint.BindAddress)}:{port}";
-        if (!catalog.MarkHostReady(endpointName, token, port, url, ProcessIdentity.Current))
+        if (!catalog.MarkHostRowReady(hostId, token, port, url, ProcessIdentity.Current, HostFollower.Lease))
         {
             HostInfo.Log("another launch took over this endpoint while starting; exiting");
             await app.StopAsync();
             return 2;
         }
 
-        HostInfo.Log($"listening on {url} (pid {Environment.ProcessId})");
-        await app.WaitForShutdownAsync();
+        HostInfo.Log($"listening on {url} (pid {Environment.ProcessId}, host {hostId} on {self.MachineName}, lease {HostFollower.Lease.TotalSeconds:0.#} s)");
+        using (var follower = new HostFollower(store, endpointName, hostId, token!, handler, app.Lifetime))
+        {
+            follower.Start();
+            await app.WaitForShutdownAsync();
+        }
+
+        try
+        {
+            catalog.MarkHostRowDown(hostId, "Stopped", null);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or MlopsException)
+        {
+            HostInfo.Log($"could not record the stop (the lease will expire): {e.Message}");
+        }
+
         handler.Slot.Swap(null);
         recorder.Dispose();
         HostInfo.Log("stopped");

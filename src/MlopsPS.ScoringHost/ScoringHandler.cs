@@ -299,9 +299,37 @@ internal sealed class ScoringHandler
             return;
         }
 
-        await _deployGate.WaitAsync(context.RequestAborted);
+        var refused = await Task.Run(() => Apply(command), context.RequestAborted);
+        if (refused is not null)
+        {
+            await WriteErrorAsync(context, 400, ScoringErrorCode.InvalidParameterValue, refused);
+            return;
+        }
+
+        var answer = JsonSerializer.SerializeToUtf8Bytes(new DeployAnswer(command.ModelName, command.Version, command.DeploymentId), HostControl.JsonOptions);
+        context.Response.StatusCode = 200;
+        context.Response.Headers.ContentType = s_json;
+        await context.Response.Body.WriteAsync(answer, context.RequestAborted);
+    }
+
+    /// <summary>The deployment served now, or null before the first.</summary>
+    public string? ServedDeploymentId => _slot.Current?.Model.DeploymentId;
+
+    /// <summary>
+    /// Loads a version and swaps it in while requests keep being served (from the control route, or from the catalog
+    /// by <see cref="HostFollower"/>); returns null, or why the version was refused (the previous one keeps serving).
+    /// </summary>
+    public string? Apply(DeployCommand command)
+    {
+        _deployGate.Wait();
         try
         {
+            if (_slot.Current?.Model.DeploymentId == command.DeploymentId && command.DeploymentId.Length > 0)
+            {
+                ApplySettings(command.ApiKeyHash, command.MaxBodyBytes, command.TrackingEnabled);
+                return null;
+            }
+
             HostInfo.Log($"loading models:/{command.ModelName}/{command.Version} from {command.ModelDirectory} (deployment {command.DeploymentId})");
             ServableModel loaded;
             try
@@ -311,8 +339,7 @@ internal sealed class ScoringHandler
             catch (Exception e) when (e is InvalidModelException or IOException or UnauthorizedAccessException)
             {
                 HostInfo.Log($"refused models:/{command.ModelName}/{command.Version}; the previous version keeps serving: {e.Message}");
-                await WriteErrorAsync(context, 400, ScoringErrorCode.InvalidParameterValue, e.Message);
-                return;
+                return e.Message;
             }
 
             var previous = _slot.Current;
@@ -322,14 +349,28 @@ internal sealed class ScoringHandler
             HostInfo.Log(previous is null
                 ? $"serving models:/{command.ModelName}/{command.Version}; small batches: {loaded.PredictionPath}"
                 : $"swapped models:/{previous.Model.ModelName}/{previous.Model.Version} for models:/{command.ModelName}/{command.Version}; small batches: {loaded.PredictionPath}");
-            var answer = JsonSerializer.SerializeToUtf8Bytes(new DeployAnswer(command.ModelName, command.Version, command.DeploymentId), HostControl.JsonOptions);
-            context.Response.StatusCode = 200;
-            context.Response.Headers.ContentType = s_json;
-            await context.Response.Body.WriteAsync(answer, context.RequestAborted);
+            return null;
         }
         finally
         {
             _deployGate.Release();
+        }
+    }
+
+    /// <summary>Applies the endpoint's settings read from the catalog (key, body limit, tracking).</summary>
+    public void ApplySettings(string? apiKeyHash, long maxBodyBytes, bool trackingEnabled)
+    {
+        var current = _settings;
+        var next = LiveSettings.From(apiKeyHash, maxBodyBytes);
+        if (current.MaxBodyBytes != next.MaxBodyBytes || !(current.ApiKeyHash ?? []).AsSpan().SequenceEqual(next.ApiKeyHash ?? []) || (current.ApiKeyHash is null) != (next.ApiKeyHash is null))
+        {
+            _settings = next;
+        }
+
+        if (_recorder.Enabled != trackingEnabled)
+        {
+            _recorder.Enabled = trackingEnabled;
+            HostInfo.Log($"prediction tracking switched {(trackingEnabled ? "on" : "off")}");
         }
     }
 

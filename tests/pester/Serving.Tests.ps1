@@ -187,7 +187,7 @@ Describe 'Endpoint lifecycle' {
     It 'keeps serving after the pwsh that published it exits' {
         $child = [System.Diagnostics.ProcessStartInfo]::new([System.Environment]::ProcessPath)
         if ($child.FileName -match 'dotnet(\.exe)?$') { $child.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
-        $script = "Import-Module '$env:MLOPSPS_TEST_MODULE'; (Publish-ModelEndpoint -Name detached -ModelUri models:/cycle/1 -Store '$store').ProcessId; `$PID"
+        $script = "Set-Location '$folderB'; Import-Module '$env:MLOPSPS_TEST_MODULE'; (Publish-ModelEndpoint -Name detached -ModelUri models:/cycle/1 -Store '$store').ProcessId; `$PID"
         foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $script) { $child.ArgumentList.Add($a) }
         $child.RedirectStandardOutput = $true
         $child.RedirectStandardError = $true
@@ -220,5 +220,61 @@ Describe 'Endpoint lifecycle' {
         $found.Name | Should -Be 'cycle'
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'EndpointNotFound,*'
         $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
+
+Describe 'Several scoring hosts of one endpoint on a PostgreSQL store' {
+    BeforeAll { $script:cluster = Start-TestPostgres; $script:pgStores = [System.Collections.Generic.List[string]]::new() }
+    AfterAll {
+        foreach ($store in $pgStores) { Stop-ModelEndpoint -Name multi -Store $store -ErrorAction Continue | Out-Null }
+        Stop-TestPostgres $cluster
+    }
+
+    It 'a second machine joins with Start-ModelEndpoint, Publish redeploys both, Get-ModelEndpoint lists both hosts' {
+        # The model is trained on a folder store (tables are not on PostgreSQL yet) and logged and registered on the
+        # PostgreSQL store through the engine, which works there.
+        $sqlite = New-TestStoreWithModule
+        $first = New-TrainedRun -Store $sqlite -Seed 1
+        $second = New-TrainedRun -Store $sqlite -Seed 2
+        $pg = New-TestPostgresStore -Cluster $cluster
+        $pgStores.Add($pg)
+        # The engine loads in its own context: its types are reached through an object it returned.
+        $core = (Get-MlopsStore -Store $pg).GetType().Assembly
+        $engine = $core.GetType('MlopsPS.Core.Store.MlopsStore')::Open($core.GetType('MlopsPS.Core.Store.StoreLocation')::Parse($pg, $PWD.Path), 'Parameter')
+        $tracking = $core.GetType('MlopsPS.Core.Tracking.TrackingStore')::new($engine)
+        $registry = $core.GetType('MlopsPS.Core.Registry.ModelRegistry')::new($engine)
+        $versions = foreach ($source in $first, $second) {
+            $run = $tracking.StartRun('serving')
+            Copy-Item -Recurse (Join-Path $source.ArtifactUri 'model') (Join-Path $run.ArtifactUri 'model')
+            $tracking.EndRun($run.RunId, 'Finished')
+            $registry.RegisterRunModel('multi', $run.RunId)
+        }
+
+        $env:MLOPSPS_MACHINE_NAME = 'machine-a'
+        try {
+            Publish-ModelEndpoint -Name multi -ModelUri 'models:/multi/1' -Store $pg | Out-Null
+        }
+        finally { $env:MLOPSPS_MACHINE_NAME = $null }
+        # Machine B: another process, its own working folder and machine name.
+        $folderB = New-TestStore -Name machine-b
+        New-Item -ItemType Directory $folderB | Out-Null
+        $script = "Set-Location '$folderB'; Import-Module '$env:MLOPSPS_TEST_MODULE'; `$env:MLOPSPS_MACHINE_NAME = 'machine-b'; Start-ModelEndpoint -Name multi -Store '$pg' | Out-Null"
+        $b = Start-Process dotnet -ArgumentList 'pwsh', '-NoProfile', '-NonInteractive', '-Command', $script -WorkingDirectory (Join-Path $PSScriptRoot '../..') -PassThru -Wait -RedirectStandardError (Join-Path $folderB 'err.txt') -RedirectStandardOutput (Join-Path $folderB 'out.txt')
+        $b.ExitCode | Should -Be 0 -Because (Get-Content -Raw (Join-Path $folderB 'err.txt'), (Join-Path $folderB 'out.txt'))
+
+        $endpoint = Get-ModelEndpoint -Name multi -Store $pg
+        $endpoint.Hosts.MachineName | Sort-Object | Should -Be 'machine-a', 'machine-b'
+        $endpoint.Hosts | ForEach-Object { $_.ModelUri | Should -Be 'models:/multi/1'; $_.Health | Should -Be 'Healthy' }
+
+        Publish-ModelEndpoint -Name multi -ModelUri 'models:/multi/2' -Store $pg | Out-Null
+        $after = Get-ModelEndpoint -Name multi -Store $pg
+        $after.Hosts | ForEach-Object {
+            $_.ModelUri | Should -Be 'models:/multi/2'
+            (Invoke-Lab $_.Url).predictions | Should -HaveCount 1
+            (Invoke-RestMethod "$($_.Url)/version").model_version | Should -Be 2
+        }
+
+        $stopped = Stop-ModelEndpoint -Name multi -Store $pg
+        $stopped.Hosts | Should -BeNullOrEmpty
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using MlopsPS.Core.Common;
 using MlopsPS.Core.Models;
 using MlopsPS.Core.Registry;
@@ -40,24 +39,21 @@ public sealed class GroundTruthLog
         }
 
         var now = UnixTime.NowMs();
-        using var connection = _store.OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = _store.Database.Open();
+        using var transaction = _store.Database.Dialect.BeginWrite(connection);
         using var lookup = new PredictionIdLookup(connection, transaction);
-        using var find = connection.CreateCommand();
-        find.CommandText = """
+        using var find = CatalogDatabase.Command(connection, transaction, """
             SELECT s.endpoint_name, s.model_name, s.model_version, p.prediction, p.predicted_at
             FROM prediction_log p JOIN prediction_sources s ON s.source_id = p.source_id
-            WHERE p.seq = $seq;
-            """;
-        var findSeq = find.Parameters.Add("$seq", SqliteType.Integer);
-        using var upsert = connection.CreateCommand();
-        upsert.CommandText = """
-            INSERT INTO ground_truth (prediction_seq, label, recorded_at) VALUES ($seq, $label, $now)
-            ON CONFLICT (prediction_seq) DO UPDATE SET label = excluded.label, recorded_at = excluded.recorded_at;
-            """;
-        var upsertSeq = upsert.Parameters.Add("$seq", SqliteType.Integer);
-        var upsertLabel = upsert.Parameters.Add("$label", SqliteType.Text);
-        upsert.Parameters.AddWithValue("$now", now);
+            WHERE p.seq = @seq
+            """);
+        var findSeq = find.AddParameter("seq", 0L);
+        using var upsert = CatalogDatabase.Command(connection, transaction, """
+            INSERT INTO ground_truth (prediction_seq, label, recorded_at) VALUES (@seq, @label, @now)
+            ON CONFLICT (prediction_seq) DO UPDATE SET label = excluded.label, recorded_at = excluded.recorded_at
+            """, ("now", now));
+        var upsertSeq = upsert.AddParameter("seq", 0L);
+        var upsertLabel = upsert.AddParameter("label", string.Empty);
 
         for (var i = 0; i < labels.Count; i++)
         {
@@ -77,7 +73,7 @@ public sealed class GroundTruthLog
             {
                 reader.Read();
                 (endpoint, model, version, prediction, predictedAt) =
-                    (reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetInt64(4));
+                    (reader.GetString(0), reader.GetString(1), checked((int)reader.GetInt64(2)), reader.GetString(3), reader.GetInt64(4));
             }
 
             if (!TryNormalizeLabel(input.Label, model, version, out var label, out var problem))

@@ -147,16 +147,14 @@ public sealed class LineageTracer
     private IEnumerable<Run> RunsOfTable(string table)
     {
         var ids = new List<string>();
-        using (var connection = _store.OpenConnection())
-        using (var command = connection.CreateCommand())
+        using (var connection = _store.Database.Open())
+        using (var command = CatalogDatabase.Command(connection, null, """
+            SELECT run_id FROM tags WHERE key = 'iceberg_table' AND lower(value) = lower(@table)
+            UNION
+            SELECT run_id FROM params WHERE key = 'table' AND lower(value) = lower(@table)
+            """, ("table", table)))
+        using (var reader = command.ExecuteReader())
         {
-            command.CommandText = """
-                SELECT run_id FROM tags WHERE key = 'iceberg_table' AND value = $table COLLATE NOCASE
-                UNION
-                SELECT run_id FROM params WHERE key = 'table' AND value = $table COLLATE NOCASE;
-                """;
-            command.Parameters.AddWithValue("$table", table);
-            using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 ids.Add(reader.GetString(0));

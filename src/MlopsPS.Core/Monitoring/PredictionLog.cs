@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using MlopsPS.Core.Common;
 using MlopsPS.Core.Serving.Protocol;
 using MlopsPS.Core.Store;
@@ -29,19 +29,17 @@ public sealed class PredictionLog
     public LoggedPrediction? Find(string predictionId)
     {
         ArgumentNullException.ThrowIfNull(predictionId);
-        using var connection = _store.OpenConnection();
+        using var connection = _store.Database.Open();
         using var lookup = new PredictionIdLookup(connection);
         if (lookup.FindSeq(predictionId) is not { } seq)
         {
             return null;
         }
 
-        using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        using var command = CatalogDatabase.Command(connection, null, $"""
             {Select}
-            WHERE p.seq = $seq;
-            """;
-        command.Parameters.AddWithValue("$seq", seq);
+            WHERE p.seq = @seq
+            """, ("seq", seq));
         return Read(command).SingleOrDefault();
     }
 
@@ -55,19 +53,19 @@ public sealed class PredictionLog
     /// </summary>
     public IReadOnlyList<LoggedPrediction> List(string endpointPattern = "*", DateTime? start = null, DateTime? end = null, int? last = null)
     {
-        using var connection = _store.OpenConnection();
-        using var command = connection.CreateCommand();
+        using var connection = _store.Database.Open();
+        var dialect = _store.Database.Dialect;
         var order = last is null ? "ASC" : "DESC";
-        command.CommandText = $"""
+        using var command = CatalogDatabase.Command(connection, null, $"""
             {Select}
-            WHERE s.endpoint_name GLOB $pattern AND p.predicted_at >= $start AND p.predicted_at < $end
+            WHERE {dialect.WildcardMatch("s.endpoint_name", "@pattern")} AND p.predicted_at >= @start AND p.predicted_at < @end
             ORDER BY s.endpoint_name, p.predicted_at {order}, p.prediction_id {order}
-            LIMIT $limit;
-            """;
-        command.Parameters.AddWithValue("$pattern", SqlGlob.FromWildcard(endpointPattern));
-        command.Parameters.AddWithValue("$start", start is { } from ? UnixTime.ToMs(from) : long.MinValue);
-        command.Parameters.AddWithValue("$end", end is { } to ? UnixTime.ToMs(to) : long.MaxValue);
-        command.Parameters.AddWithValue("$limit", last ?? -1);
+            LIMIT @limit
+            """,
+            ("pattern", dialect.WildcardPattern(endpointPattern)),
+            ("start", start is { } from ? UnixTime.ToMs(from) : long.MinValue),
+            ("end", end is { } to ? UnixTime.ToMs(to) : long.MaxValue),
+            ("limit", (long?)last ?? long.MaxValue));
         var rows = Read(command);
         if (last is not null)
         {
@@ -81,7 +79,7 @@ public sealed class PredictionLog
     internal static string Normalize(string predictionId) =>
         Guid.TryParse(predictionId, out var id) ? id.ToString("D") : predictionId.Trim();
 
-    private static List<LoggedPrediction> Read(SqliteCommand command)
+    private static List<LoggedPrediction> Read(DbCommand command)
     {
         using var reader = command.ExecuteReader();
         var rows = new List<LoggedPrediction>();
@@ -100,7 +98,7 @@ public sealed class PredictionLog
                 reader.GetString(1),
                 reader.GetString(2),
                 reader.GetString(3),
-                reader.GetInt32(4),
+                checked((int)reader.GetInt64(4)),
                 UnixTime.ToDateTime(reader.GetInt64(5)),
                 PredictionInputs.Read(reader.GetValue(6), names),
                 reader.GetString(7),

@@ -53,21 +53,22 @@ public sealed class PredictionMetrics
 
         var results = new List<PredictionMetricWindow>();
         var groups = new Dictionary<(string Endpoint, string Model, int Version), WindowState>();
-        using var connection = _store.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
+        using var connection = _store.Database.Open();
+        var dialect = _store.Database.Dialect;
+        using var command = CatalogDatabase.Command(connection, null, $"""
             SELECT s.endpoint_name, s.model_name, s.model_version, p.predicted_at, p.prediction_id, p.latency_us, p.prediction, g.label
             FROM prediction_log p
             JOIN prediction_sources s ON s.source_id = p.source_id
             LEFT JOIN ground_truth g ON g.prediction_seq = p.seq
-            WHERE s.endpoint_name GLOB $pattern AND p.predicted_at >= $start AND p.predicted_at < $end
-                AND ($version IS NULL OR s.model_version = $version)
-            ORDER BY s.endpoint_name, p.predicted_at, p.prediction_id;
-            """;
-        command.Parameters.AddWithValue("$pattern", SqlGlob.FromWildcard(query.EndpointPattern));
-        command.Parameters.AddWithValue("$start", query.Start is { } start ? UnixTime.ToMs(start) : long.MinValue);
-        command.Parameters.AddWithValue("$end", query.End is { } end ? UnixTime.ToMs(end) : long.MaxValue);
-        command.Parameters.AddWithValue("$version", query.ModelVersion is { } v ? v : DBNull.Value);
+            WHERE {dialect.WildcardMatch("s.endpoint_name", "@pattern")} AND p.predicted_at >= @start AND p.predicted_at < @end
+                AND s.model_version BETWEEN @fromVersion AND @toVersion
+            ORDER BY s.endpoint_name, p.predicted_at, p.prediction_id
+            """,
+            ("pattern", dialect.WildcardPattern(query.EndpointPattern)),
+            ("start", query.Start is { } start ? UnixTime.ToMs(start) : long.MinValue),
+            ("end", query.End is { } end ? UnixTime.ToMs(end) : long.MaxValue),
+            ("fromVersion", query.ModelVersion is { } v ? (long)v : long.MinValue),
+            ("toVersion", query.ModelVersion is { } w ? (long)w : long.MaxValue));
         using (var reader = command.ExecuteReader())
         {
             string? endpoint = null;
@@ -82,7 +83,7 @@ public sealed class PredictionMetrics
                     endpoint = name;
                 }
 
-                var key = (name, reader.GetString(1), reader.GetInt32(2));
+                var key = (name, reader.GetString(1), checked((int)reader.GetInt64(2)));
                 if (!groups.TryGetValue(key, out var state))
                 {
                     state = new WindowState(key.Item1, key.Item2, key.Item3, PositiveLabel(key.Item2, key.Item3));

@@ -305,7 +305,7 @@ public sealed class PredictionRecorder : IDisposable
             // Whatever went wrong (the store, or a bug here), the log loses this batch, not the host its life: an
             // exception escaping this thread would end the process and every request with it.
             Interlocked.Add(ref _failed, rows);
-            _log($"prediction log: lost {rows} predictions, the batch could not be written: {(e is SqliteException or IOException ? e.Message : e.ToString())}");
+            _log($"prediction log: lost {rows} predictions, the batch could not be written: {(e is SqliteException or Npgsql.NpgsqlException or StoreException or IOException ? e.Message : e.ToString())}");
             // A fresh connection for the next batch, in case this one is in a bad state.
             writer?.Dispose();
             writer = null;

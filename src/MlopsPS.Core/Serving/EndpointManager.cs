@@ -42,8 +42,10 @@ public sealed class EndpointManager
     /// <summary>Manages the endpoints of <paramref name="store"/>.</summary>
     /// <param name="hostDirectory">The folder of <c>MlopsPS.ScoringHost.dll</c> (the module's <c>bin/engine/</c>); needed to
     /// start hosts. Defaults to $env:MLOPSPS_HOST_DIRECTORY, then the module layout next to this assembly.</param>
-    public EndpointManager(MlopsStore store, string? hostDirectory = null)
+    /// <param name="machineName">This machine's name in the catalog; defaults to $env:MLOPSPS_MACHINE_NAME, then the host name.</param>
+    public EndpointManager(MlopsStore store, string? hostDirectory = null, string? machineName = null)
     {
+        MachineName = string.IsNullOrEmpty(machineName) ? DefaultMachineName : machineName;
         ArgumentNullException.ThrowIfNull(store);
         _catalog = new EndpointCatalog(store);
         _registry = new ModelRegistry(store);
@@ -103,7 +105,8 @@ public sealed class EndpointManager
         var deadline = DateTime.UtcNow + wait;
         using var gate = EndpointLock.Acquire(Store, endpointName, wait);
         var endpoint = _catalog.Get(endpointName);
-        if (IsHostAlive(endpoint) && HostClient.CheckHealth(endpoint.Url!, s_healthTimeout) == EndpointHealth.Healthy)
+        var live = LiveHosts(endpointName);
+        if (live.Any(h => IsLocal(h) && HostClient.CheckHealth(h.Url!, s_healthTimeout) == EndpointHealth.Healthy))
         {
             return Describe(endpoint, checkHealth: true);
         }
@@ -112,6 +115,17 @@ public sealed class EndpointManager
         if (current is null)
         {
             throw new EndpointStateException($"Endpoint '{endpointName}' has never served a model; use Publish-ModelEndpoint to deploy one.");
+        }
+
+        if (live.Count > 0 && _catalog.GetTarget(endpointName) is { } target && _catalog.FindDeployment(target) is { } targetDeployment)
+        {
+            // The endpoint runs on other machines: this one joins it with a host of its own, serving the target version.
+            var served = _registry.GetVersion(targetDeployment.ModelName, targetDeployment.Version);
+            var host = LaunchHost(endpoint, deadline, progress);
+            var command = new DeployCommand(target, served.ModelName, served.Version, served.Source, endpoint.ApiKeyHash, endpoint.MaxBodyBytes, endpoint.TrackingEnabled);
+            HostClient.Deploy(host.Url!, host.ControlToken, command, Remaining(deadline));
+            WaitForHosts(endpointName, [host], target, served, deadline);
+            return GetEndpoint(endpointName);
         }
 
         var version = _registry.GetVersion(current.ModelName, current.Version);
@@ -129,26 +143,49 @@ public sealed class EndpointManager
     public ModelEndpoint Stop(string endpointName)
     {
         using var gate = EndpointLock.Acquire(Store, endpointName, s_defaultTimeout);
-        var endpoint = _catalog.Get(endpointName);
-        if (endpoint.HostProcess is { } process && !process.HasEnded())
+        _catalog.Get(endpointName);
+        var hosts = _catalog.ListHosts(endpointName).Where(h => h.Status is "Starting" or "Running" or "Stopping").ToList();
+        // Every host is asked through the catalog (hosts on other machines see it at their next poll or notification);
+        // the hosts of this machine are also asked through their control route, and killed if they do not end in time.
+        _catalog.RequestHostStops(endpointName, null);
+        foreach (var host in hosts.Where(h => IsLocal(h) && h.Url is not null && h.Status == "Running"))
         {
-            var asked = endpoint.Url is not null && endpoint.ControlToken is not null
-                && HostClient.RequestShutdown(endpoint.Url, endpoint.ControlToken, TimeSpan.FromSeconds(5));
-            var deadline = DateTime.UtcNow + (asked ? s_stopTimeout : TimeSpan.Zero);
-            while (!process.HasEnded() && DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(25);
-            }
+            HostClient.RequestShutdown(host.Url!, host.ControlToken, TimeSpan.FromSeconds(5));
+        }
 
-            if (!process.HasEnded())
+        var deadline = DateTime.UtcNow + s_stopTimeout;
+        while (DateTime.UtcNow < deadline && hosts.Any(h => !HasEnded(h)))
+        {
+            Thread.Sleep(25);
+        }
+
+        foreach (var host in hosts)
+        {
+            if (IsLocal(host) && Identity(host) is { } process && !process.HasEnded())
             {
                 ProcessTree.Kill(process);
+            }
+
+            if (_catalog.FindHost(host.HostId) is { Status: "Starting" or "Running" or "Stopping" } row)
+            {
+                _catalog.MarkHostRowDown(host.HostId, "Stopped", row.IsLive(UnixTime.NowMs()) ? "It did not stop in time." : null);
             }
         }
 
         _catalog.EndLiveDeployment(endpointName, "The endpoint was stopped.");
         _catalog.MarkHostDown(endpointName, EndpointStatus.Stopped, null);
         return Describe(_catalog.Get(endpointName), checkHealth: true);
+    }
+
+    private bool HasEnded(HostRow host)
+    {
+        var row = _catalog.FindHost(host.HostId);
+        if (row is null || row.Status is "Stopped" or "Failed")
+        {
+            return true;
+        }
+
+        return IsLocal(row) ? Identity(row) is not { } process || process.HasEnded() : !row.IsLive(UnixTime.NowMs());
     }
 
     /// <summary>
@@ -165,9 +202,10 @@ public sealed class EndpointManager
         }
 
         var endpoint = _catalog.Get(endpointName);
-        if (IsHostAlive(endpoint))
+        _catalog.Notify(endpointName);
+        foreach (var host in LiveHosts(endpointName).Where(h => IsLocal(h) && h.Url is not null))
         {
-            HostClient.ApplySettings(endpoint.Url!, endpoint.ControlToken!, new SettingsCommand(enabled), s_healthTimeout);
+            HostClient.ApplySettings(host.Url!, host.ControlToken, new SettingsCommand(enabled), s_healthTimeout);
         }
 
         return Describe(endpoint, checkHealth: false);
@@ -276,7 +314,7 @@ public sealed class EndpointManager
         }
 
         var rebind = !string.Equals(existing.BindAddress, bind, StringComparison.OrdinalIgnoreCase) || existing.RequestedPort != port;
-        if (rebind && IsHostAlive(existing))
+        if (rebind && LiveHosts(endpointName).Count > 0)
         {
             throw new EndpointStateException(
                 $"Endpoint '{endpointName}' is running on {existing.BindAddress}:{existing.Port}; stop it (Stop-ModelEndpoint) before publishing with another address or port.");
@@ -289,65 +327,111 @@ public sealed class EndpointManager
     private Deployment Deploy(EndpointRow endpoint, string deploymentId, ModelVersion version, DateTime deadline, IProgress<PublishProgress>? progress)
     {
         var name = endpoint.Name;
+        var previousTarget = _catalog.GetTarget(name);
         _catalog.SetDeploymentStatus(deploymentId, DeploymentStatus.Deploying);
         try
         {
-            var host = IsHostAlive(endpoint) ? endpoint : LaunchHost(endpoint, deadline, progress);
-            Report(progress, name, PublishStage.Deploying, 60, $"Deploying {version.Uri} to {host.Url}");
-            var command = new DeployCommand(deploymentId, version.ModelName, version.Version, version.Source, host.ApiKeyHash, host.MaxBodyBytes, host.TrackingEnabled);
-            HostClient.Deploy(host.Url!, host.ControlToken!, command, Remaining(deadline));
-
-            Report(progress, name, PublishStage.Verifying, 90, $"Waiting for {host.Url}/version to report {version.Uri}");
-            while (true)
+            // Every live host, on any machine, follows the target (NOTIFY on PostgreSQL, a short poll otherwise).
+            _catalog.SetTarget(name, deploymentId);
+            var hosts = LiveHosts(name);
+            if (hosts.Count == 0)
             {
-                var served = HostClient.GetVersion(host.Url!, TimeSpan.FromSeconds(2));
-                if (served?.DeploymentId == deploymentId && served.ModelName == version.ModelName && served.ModelVersion == version.Version)
-                {
-                    break;
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new EndpointHostException($"{host.Url}/version did not report {version.Uri} in time (it reports {served?.ModelName} {served?.ModelVersion}).");
-                }
-
-                Thread.Sleep(20);
+                hosts = [LaunchHost(endpoint, deadline, progress)];
             }
 
-            _catalog.Promote(name, deploymentId, host.Url!, host.Port!.Value, host.HostPid!.Value);
-            Report(progress, name, PublishStage.Completed, 100, $"{version.Uri} serves at {host.Url}");
+            // Hosts of this machine are also told at once through their control route (a refusal is the answer).
+            var command = new DeployCommand(deploymentId, version.ModelName, version.Version, version.Source, endpoint.ApiKeyHash, endpoint.MaxBodyBytes, endpoint.TrackingEnabled);
+            foreach (var host in hosts.Where(IsLocal))
+            {
+                Report(progress, name, PublishStage.Deploying, 60, $"Deploying {version.Uri} to {host.Url}");
+                HostClient.Deploy(host.Url!, host.ControlToken, command, Remaining(deadline));
+            }
+
+            Report(progress, name, PublishStage.Verifying, 90, $"Waiting for {hosts.Count} host(s) of '{name}' to report {version.Uri}");
+            var serving = WaitForHosts(name, hosts, deploymentId, version, deadline);
+            var first = serving[0];
+            _catalog.Promote(name, deploymentId, first.Url!, first.Port!.Value, first.ProcessId!.Value);
+            Report(progress, name, PublishStage.Completed, 100, $"{version.Uri} serves at {string.Join(", ", serving.Select(h => h.Url))}");
             return GetDeployment(deploymentId);
         }
         catch (Exception e) when (e is MlopsException or IOException or UnauthorizedAccessException)
         {
+            if (_catalog.GetTarget(name) == deploymentId)
+            {
+                _catalog.SetTarget(name, previousTarget);
+            }
+
             _catalog.FailDeployment(deploymentId, e.Message);
             throw;
         }
     }
 
-    private EndpointRow LaunchHost(EndpointRow endpoint, DateTime deadline, IProgress<PublishProgress>? progress)
+    /// <summary>
+    /// Waits until every host still alive serves the deployment (its catalog row and its <c>/version</c> say so); a
+    /// host that refuses it fails the publish with its reason. Returns the hosts that serve it.
+    /// </summary>
+    private List<HostRow> WaitForHosts(string name, IReadOnlyList<HostRow> hosts, string deploymentId, ModelVersion version, DateTime deadline)
     {
-        var name = endpoint.Name;
-        Report(progress, name, PublishStage.StartingHost, 20, $"Starting the scoring host of '{name}'");
-        // A host that is recorded but no longer answers (or whose pid now belongs to another process) is left alone
-        // unless its identity still matches; then it is stopped so the port is free.
-        if (endpoint.HostProcess is { } stale && !stale.HasEnded())
+        var pending = hosts.Select(h => h.HostId).ToHashSet();
+        var serving = new List<HostRow>();
+        while (pending.Count > 0)
         {
-            ProcessTree.Kill(stale);
+            foreach (var hostId in pending.ToArray())
+            {
+                var row = _catalog.FindHost(hostId);
+                if (row is null || !row.IsLive(UnixTime.NowMs()) || (IsLocal(row) && Identity(row) is { } process && process.HasEnded()))
+                {
+                    // Died during the publish: it serves nothing now; Get-ModelEndpoint shows it dead.
+                    pending.Remove(hostId);
+                    continue;
+                }
+
+                if (row.FailedDeploymentId == deploymentId)
+                {
+                    throw new DeploymentRejectedException($"The host {row.HostId} of '{name}' on {row.MachineName} refused {version.Uri}: {row.StatusMessage}");
+                }
+
+                if (row.DeploymentId == deploymentId && row.Url is not null
+                    && HostClient.GetVersion(row.Url, TimeSpan.FromSeconds(2)) is { } served && served.DeploymentId == deploymentId)
+                {
+                    pending.Remove(hostId);
+                    serving.Add(row);
+                }
+            }
+
+            if (pending.Count == 0)
+            {
+                break;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new EndpointHostException($"{pending.Count} host(s) of '{name}' did not report {version.Uri} in time.");
+            }
+
+            Thread.Sleep(20);
         }
 
+        return serving.Count > 0 ? serving : throw new EndpointHostException($"Every host of '{name}' ended during the publish of {version.Uri}.");
+    }
+
+    private HostRow LaunchHost(EndpointRow endpoint, DateTime deadline, IProgress<PublishProgress>? progress)
+    {
+        var name = endpoint.Name;
+        Report(progress, name, PublishStage.StartingHost, 20, $"Starting a scoring host of '{name}' on {MachineName}");
+        var hostId = NewId();
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        _catalog.BeginLaunch(name, token);
+        _catalog.InsertHost(hostId, name, MachineName, token);
         var logPath = GetLogPath(name);
-        AppendLog(logPath, $"Launching the scoring host of endpoint '{name}'.");
+        AppendLog(logPath, $"Launching scoring host {hostId} of endpoint '{name}' on {MachineName}.");
         Process launched;
         try
         {
-            launched = HostLauncher.Launch(ResolveHostDirectory(), Store.Root, name, token, logPath);
+            launched = HostLauncher.Launch(ResolveHostDirectory(), Store.Location, name, hostId, token, logPath);
         }
         catch (MlopsException e)
         {
-            _catalog.MarkHostDown(name, EndpointStatus.Failed, e.Message);
+            HostFailed(name, hostId, e.Message);
             throw;
         }
 
@@ -355,17 +439,24 @@ public sealed class EndpointManager
         {
             while (true)
             {
-                var row = _catalog.Get(name);
-                if (row.ControlToken == token && row.Status == EndpointStatus.Running && row.HostPid is not null && row.Url is not null)
+                var row = _catalog.FindHost(hostId);
+                if (row is { Status: "Running", Url: not null, ProcessId: not null })
                 {
                     return row;
+                }
+
+                if (row is { Status: "Failed" })
+                {
+                    var failed = $"The scoring host of '{name}' failed to start: {row.StatusMessage}";
+                    HostFailed(name, hostId, failed);
+                    throw new EndpointHostException(failed);
                 }
 
                 // A non-zero exit is a failure; zero may be setsid handing over to a forked child, so keep waiting.
                 if (launched.HasExited && launched.ExitCode != 0)
                 {
                     var message = $"The scoring host of '{name}' exited with code {launched.ExitCode} before it was ready. Its log ({logPath}) ends: {LogTail(logPath)}";
-                    _catalog.MarkHostDown(name, EndpointStatus.Failed, message);
+                    HostFailed(name, hostId, message);
                     throw new EndpointHostException(message);
                 }
 
@@ -374,7 +465,7 @@ public sealed class EndpointManager
                     ProcessTree.Kill(launched);
 
                     var message = $"The scoring host of '{name}' was not ready in time. Its log ({logPath}) ends: {LogTail(logPath)}";
-                    _catalog.MarkHostDown(name, EndpointStatus.Failed, message);
+                    HostFailed(name, hostId, message);
                     throw new EndpointHostException(message);
                 }
 
@@ -383,26 +474,53 @@ public sealed class EndpointManager
         }
     }
 
+    private void HostFailed(string name, string hostId, string message)
+    {
+        _catalog.MarkHostRowDown(hostId, "Failed", message);
+        if (LiveHosts(name).Count == 0)
+        {
+            _catalog.MarkHostDown(name, EndpointStatus.Failed, message);
+        }
+    }
+
+    /// <summary>The hosts of the endpoint whose lease holds (and, on this machine, whose process still runs).</summary>
+    private List<HostRow> LiveHosts(string name)
+    {
+        var now = UnixTime.NowMs();
+        return _catalog.ListHosts(name).Where(h => h.Status == "Running" && h.IsLive(now) && h.Url is not null
+            && !(IsLocal(h) && Identity(h) is { } process && process.HasEnded())).ToList();
+    }
+
+    private static ProcessIdentity? Identity(HostRow host) =>
+        host.ProcessId is { } pid && host.ProcessStarted is { } started ? new ProcessIdentity(host.MachineName, pid, started) : null;
+
+    private bool IsLocal(HostRow host) => host.MachineName == MachineName;
+
     private ModelEndpoint Describe(EndpointRow row, bool checkHealth)
     {
         var current = row.CurrentDeploymentId is { } id ? _catalog.FindDeployment(id) : null;
-        var alive = IsHostAlive(row);
+        var now = UnixTime.NowMs();
+        var hosts = _catalog.ListHosts(row.Name).Where(h => h.Status is "Running" or "Stopping").ToList();
+        var described = new EndpointHost[hosts.Count];
+        Parallel.For(0, hosts.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => described[i] = DescribeHost(hosts[i], now, checkHealth));
+        var live = LiveHosts(row.Name);
+        var primary = live.FirstOrDefault(IsLocal) ?? live.FirstOrDefault();
         var health = !checkHealth ? EndpointHealth.Unknown
-            : alive ? HostClient.CheckHealth(row.Url!, s_healthTimeout)
+            : primary is not null ? described.FirstOrDefault(h => h.HostId == primary.HostId)?.Health ?? EndpointHealth.Unknown
             : row.Status is EndpointStatus.Running or EndpointStatus.Starting ? EndpointHealth.ProcessEnded
             : EndpointHealth.Stopped;
         return new ModelEndpoint(
             row.Name,
-            row.Status,
+            primary is not null ? EndpointStatus.Running : row.Status,
             health,
-            row.Url,
+            primary?.Url ?? row.Url,
             row.BindAddress,
-            row.Port,
+            primary?.Port ?? row.Port,
             row.RequestedPort,
             row.ApiKeyHash is not null,
             row.MaxBodyBytes,
-            alive ? row.HostPid : null,
-            alive && row.HostStarted is { } started ? UnixTime.ToDateTime(started) : null,
+            primary?.ProcessId,
+            primary?.ProcessStarted is { } started ? UnixTime.ToDateTime(started) : null,
             current?.ModelName,
             current?.Version,
             row.CurrentDeploymentId,
@@ -410,12 +528,49 @@ public sealed class EndpointManager
             GetLogPath(row.Name),
             UnixTime.ToDateTime(row.CreationTime),
             UnixTime.ToDateTime(row.LastUpdatedTime),
-            row.TrackingEnabled);
+            row.TrackingEnabled)
+        { Hosts = described };
     }
 
-    private static bool IsHostAlive(EndpointRow row) =>
-        row.Status == EndpointStatus.Running && row.Url is not null && row.ControlToken is not null
-        && row.HostProcess is { } process && !process.HasEnded();
+    private EndpointHost DescribeHost(HostRow h, long now, bool checkHealth)
+    {
+        var health = EndpointHealth.Unknown;
+        var reason = h.StatusMessage;
+        if (h.LeaseExpires is not { } lease || lease <= now)
+        {
+            health = EndpointHealth.Dead;
+            var beat = h.HeartbeatTime is { } b ? Stamp(b) : "never";
+            reason = $"Its lease expired at {Stamp(h.LeaseExpires ?? now)} (last heartbeat {beat}): the host is dead.";
+        }
+        else if (IsLocal(h) && Identity(h) is { } process && process.HasEnded())
+        {
+            health = EndpointHealth.ProcessEnded;
+            reason = $"Its process {h.ProcessId} on this machine has ended (its lease runs out at {Stamp(lease)}).";
+        }
+        else if (checkHealth && h.Url is not null)
+        {
+            health = HostClient.CheckHealth(h.Url, s_healthTimeout);
+        }
+
+        return new EndpointHost(
+            h.HostId, h.EndpointName, h.MachineName, h.Status, health, reason, h.Url, h.Port, h.ProcessId, h.ModelName, h.ModelVersion,
+            h.DeploymentId, UnixTime.ToDateTime(h.StartTime), h.HeartbeatTime is { } beatMs ? UnixTime.ToDateTime(beatMs) : null,
+            h.LeaseExpires is { } leaseMs ? UnixTime.ToDateTime(leaseMs) : null);
+    }
+
+    private static string Stamp(long unixMs) => UnixTime.ToDateTime(unixMs).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// This machine's name in the catalog: $env:MLOPSPS_MACHINE_NAME, else the host name. Hosts of this machine are
+    /// also reached through their loopback control routes, and a local host whose process ended is dead at once.
+    /// </summary>
+    public string MachineName { get; }
+
+    private static string DefaultMachineName =>
+        Environment.GetEnvironmentVariable(MachineNameVariable) is { Length: > 0 } name ? name : Environment.MachineName;
+
+    /// <summary>The environment variable that names this machine in the catalog (to simulate several on one box).</summary>
+    public const string MachineNameVariable = "MLOPSPS_MACHINE_NAME";
 
     private string ResolveHostDirectory()
     {

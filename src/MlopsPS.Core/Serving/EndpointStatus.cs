@@ -36,6 +36,9 @@ public enum EndpointHealth
 
     /// <summary>Not checked (a listing that skipped the live check).</summary>
     Unknown,
+
+    /// <summary>A host whose lease expired (it stopped renewing it: killed, hung, or cut off from the store).</summary>
+    Dead,
 }
 
 /// <summary>The life of one deployment: built, deployed, live, and finally replaced, stopped or failed.</summary>

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using MlopsPS.Core.Common;
 using MlopsPS.Core.Serving.Protocol;
+using MlopsPS.Core.Store;
+using Npgsql;
 
 namespace MlopsPS.Core.Serving;
 
@@ -17,7 +19,9 @@ internal static class HostLauncher
     public const string HostDirectoryVariable = "MLOPSPS_HOST_DIRECTORY";
 
     /// <summary>Launches the host; returns the process (the host itself, or the shell that execs it).</summary>
-    public static Process Launch(string hostDirectory, string storeRoot, string endpointName, string controlToken, string logPath)
+    /// <remarks>The store is passed as its location without a password (the command line is visible to every user of
+    /// the machine); a PostgreSQL password goes in the host's environment as <c>PGPASSWORD</c>, which Npgsql reads.</remarks>
+    public static Process Launch(string hostDirectory, StoreLocation store, string endpointName, string hostId, string controlToken, string logPath)
     {
         var hostAssembly = Path.Combine(hostDirectory, HostAssemblyFileName);
         if (!File.Exists(hostAssembly))
@@ -27,6 +31,12 @@ internal static class HostLauncher
         }
 
         var environment = new Dictionary<string, string> { [HostControl.TokenVariable] = controlToken };
+        if (store.ConnectionString is { } connectionString
+            && new NpgsqlConnectionStringBuilder(connectionString).Password is { Length: > 0 } password)
+        {
+            environment["PGPASSWORD"] = password;
+        }
+
         // A single-row prediction runs on one thread; larger batches use libxgboost's OpenMP team, whose idle
         // threads would otherwise spin and take CPU from the request threads.
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OMP_WAIT_POLICY")))
@@ -36,7 +46,7 @@ internal static class HostLauncher
 
         try
         {
-            return DetachedDotnet.Start("scoring host", hostAssembly, ["--store", storeRoot, "--endpoint", endpointName], logPath, storeRoot, environment);
+            return DetachedDotnet.Start("scoring host", hostAssembly, ["--store", store.Display, "--endpoint", endpointName, "--host-id", hostId], logPath, store.Root, environment);
         }
         catch (MlopsException e) when (e is not EndpointHostException)
         {

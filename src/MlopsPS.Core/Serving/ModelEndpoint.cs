@@ -25,6 +25,9 @@ public sealed record ModelEndpoint(
     DateTime LastUpdatedTime,
     bool TrackingEnabled)
 {
+    /// <summary>Every host of the endpoint not stopped on purpose: live ones, and dead ones (lease expired) with the reason.</summary>
+    public IReadOnlyList<EndpointHost> Hosts { get; init; } = [];
+
     /// <summary>The served version's URI, or null before the first deployment.</summary>
     public string? ModelUri => ModelName is null ? null : $"models:/{ModelName}/{Version}";
 

@@ -6,6 +6,7 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Lists model endpoints with their live health (host process alive, /health answer).</summary>
+[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "ModelEndpoint")]
 [OutputType(typeof(ModelEndpoint))]
 public sealed class GetModelEndpointCommand : MlopsCmdlet

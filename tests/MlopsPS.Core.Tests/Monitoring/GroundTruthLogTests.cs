@@ -1,16 +1,33 @@
 using MlopsPS.Core.Monitoring;
 using MlopsPS.Core.Serving.Protocol;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tests.TestSupport;
 using static MlopsPS.Core.Tests.Monitoring.MonitoringTestSupport;
 
 namespace MlopsPS.Core.Tests.Monitoring;
 
-/// <summary>Delayed ground truth (the lab's track_delayed_metrics) against a real store.</summary>
-public sealed class GroundTruthLogTests : IDisposable
-{
-    private readonly TemporaryStore _temp = new();
+/// <summary>Delayed ground truth on a folder store (SQLite).</summary>
+public sealed class SqliteGroundTruthLogTests() : GroundTruthLogTests(StoreBackend.Sqlite, null);
 
-    public void Dispose() => _temp.Dispose();
+/// <summary>The same tests on a PostgreSQL store.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlGroundTruthLogTests(PostgresCluster cluster) : GroundTruthLogTests(StoreBackend.PostgreSql, cluster);
+
+/// <summary>Delayed ground truth (the lab's track_delayed_metrics) against a real store. Once per backend.</summary>
+public abstract class GroundTruthLogTests : IDisposable
+{
+    private readonly TemporaryStore _temp;
+
+    protected GroundTruthLogTests(StoreBackend backend, PostgresCluster? cluster)
+    {
+        _temp = new TemporaryStore(backend, cluster);
+    }
+
+    public void Dispose()
+    {
+        _temp.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public void KnownIdsAreRecorded_UnknownIdsAreReportedOneByOne_NotDropped()

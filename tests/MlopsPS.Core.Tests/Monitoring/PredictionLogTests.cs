@@ -1,17 +1,34 @@
 using MlopsPS.Core.Common;
 using MlopsPS.Core.Monitoring;
 using MlopsPS.Core.Serving.Protocol;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tests.TestSupport;
 using static MlopsPS.Core.Tests.Monitoring.MonitoringTestSupport;
 
 namespace MlopsPS.Core.Tests.Monitoring;
 
-/// <summary>Finding one prediction by its id, which the log finds through its time (it keeps no index of the ids).</summary>
-public sealed class PredictionLogTests : IDisposable
-{
-    private readonly TemporaryStore _temp = new();
+/// <summary>The prediction log on a folder store (SQLite).</summary>
+public sealed class SqlitePredictionLogTests() : PredictionLogTests(StoreBackend.Sqlite, null);
 
-    public void Dispose() => _temp.Dispose();
+/// <summary>The same tests on a PostgreSQL store.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlPredictionLogTests(PostgresCluster cluster) : PredictionLogTests(StoreBackend.PostgreSql, cluster);
+
+/// <summary>Finding one prediction by its id, which the log finds through its time (it keeps no index of the ids). Once per backend.</summary>
+public abstract class PredictionLogTests : IDisposable
+{
+    private readonly TemporaryStore _temp;
+
+    protected PredictionLogTests(StoreBackend backend, PostgresCluster? cluster)
+    {
+        _temp = new TemporaryStore(backend, cluster);
+    }
+
+    public void Dispose()
+    {
+        _temp.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public void EveryRow_IsFoundByItsId_AmongSourcesThatPredictedInTheSameMillisecond()

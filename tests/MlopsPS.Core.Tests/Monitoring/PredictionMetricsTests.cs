@@ -1,17 +1,25 @@
 using MlopsPS.Core.Monitoring;
 using MlopsPS.Core.Serving.Protocol;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tests.TestSupport;
 using static MlopsPS.Core.Tests.Monitoring.MonitoringTestSupport;
 
 namespace MlopsPS.Core.Tests.Monitoring;
 
-/// <summary>Metric windows over a prediction log whose every value is known, checked by hand.</summary>
-public sealed class PredictionMetricsTests : IDisposable
+/// <summary>Metric windows on a folder store (SQLite).</summary>
+public sealed class SqlitePredictionMetricsTests() : PredictionMetricsTests(StoreBackend.Sqlite, null);
+
+/// <summary>The same tests on a PostgreSQL store.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlPredictionMetricsTests(PostgresCluster cluster) : PredictionMetricsTests(StoreBackend.PostgreSql, cluster);
+
+/// <summary>Metric windows over a prediction log whose every value is known, checked by hand. Once per backend.</summary>
+public abstract class PredictionMetricsTests : IDisposable
 {
     // A multiple of 5 seconds, so 5-second windows start on it.
     private const long T0 = 1_700_000_000_000;
 
-    private readonly TemporaryStore _temp = new();
+    private readonly TemporaryStore _temp;
     private readonly string[] _ids = new string[10];
 
     /// <summary>
@@ -21,8 +29,9 @@ public sealed class PredictionMetricsTests : IDisposable
     /// pred   1 1 1 1 0 0 0 0 0 0
     /// truth  1 0 1 1 0 1 0 0 - -
     /// </summary>
-    public PredictionMetricsTests()
+    protected PredictionMetricsTests(StoreBackend backend, PostgresCluster? cluster)
     {
+        _temp = new TemporaryStore(backend, cluster);
         var source = Source();
         var requests = Enumerable.Range(0, 10).Select(i => Request(source, T0 + (i * 1000), (i + 1) * 1000, i < 4 ? 0.9f : 0.1f)).ToArray();
         Log(_temp.Store, requests);
@@ -36,7 +45,11 @@ public sealed class PredictionMetricsTests : IDisposable
         Assert.All(outcomes, o => Assert.Null(o.Error));
     }
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose()
+    {
+        _temp.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public void OneWindow_OverEverything_HasTheHandCheckedCountsPercentilesAndScores()

@@ -5,19 +5,28 @@ using System.Net.Sockets;
 using MlopsPS.Core.Models;
 using MlopsPS.Core.Serving;
 using MlopsPS.Core.Serving.Protocol;
+using MlopsPS.Core.Store;
 using MlopsPS.Core.Tests.TestSupport;
 using static MlopsPS.Core.Tests.Serving.ServingTestSupport;
 
 namespace MlopsPS.Core.Tests.Serving;
 
-/// <summary>Publish, redeploy, stop, start and health of endpoints, each test with its own store and host.</summary>
-public sealed class EndpointManagerTests : IDisposable
+/// <summary>Endpoints on a folder store (SQLite).</summary>
+public sealed class SqliteEndpointManagerTests() : EndpointManagerTests(StoreBackend.Sqlite, null);
+
+/// <summary>The same tests on a PostgreSQL store: the host process opens the catalog by its postgresql:// location.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlEndpointManagerTests(PostgresCluster cluster) : EndpointManagerTests(StoreBackend.PostgreSql, cluster);
+
+/// <summary>Publish, redeploy, stop, start and health of endpoints, each test with its own store and host, once per backend.</summary>
+public abstract class EndpointManagerTests : IDisposable
 {
-    private readonly TemporaryStore _temp = new();
+    private readonly TemporaryStore _temp;
     private readonly EndpointManager _manager;
 
-    public EndpointManagerTests()
+    protected EndpointManagerTests(StoreBackend backend, PostgresCluster? cluster)
     {
+        _temp = new TemporaryStore(backend, cluster);
         _manager = Manager(_temp.Store);
     }
 
@@ -25,6 +34,7 @@ public sealed class EndpointManagerTests : IDisposable
     {
         StopAll(_manager);
         _temp.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     [Fact]
@@ -92,9 +102,18 @@ public sealed class EndpointManagerTests : IDisposable
         }
 
         Assert.True(_manager.GetEndpoint("secured").ApiKeyRequired);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        var catalog = File.ReadAllBytes(_temp.Store.CatalogPath).Concat(File.Exists(_temp.Store.CatalogPath + "-wal") ? File.ReadAllBytes(_temp.Store.CatalogPath + "-wal") : []).ToArray();
-        Assert.DoesNotContain(key, System.Text.Encoding.Latin1.GetString(catalog), StringComparison.Ordinal);
+        using (var connection = _temp.Store.Database.Open())
+        {
+            var stored = (string)CatalogDatabase.Scalar(connection, null, "SELECT api_key_hash FROM endpoints WHERE name = 'secured';")!;
+            Assert.Matches("^[0-9a-f]{64}$", stored);
+        }
+
+        if (_temp.Store.Backend == StoreBackend.Sqlite)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            var catalog = File.ReadAllBytes(_temp.Store.CatalogPath).Concat(File.Exists(_temp.Store.CatalogPath + "-wal") ? File.ReadAllBytes(_temp.Store.CatalogPath + "-wal") : []).ToArray();
+            Assert.DoesNotContain(key, System.Text.Encoding.Latin1.GetString(catalog), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -239,7 +258,7 @@ public sealed class EndpointManagerTests : IDisposable
         var good = RegisterModel(_temp.Store, "hostguard", seed: 1);
         var broken = RegisterBrokenModel(_temp.Store, "hostguard");
         var live = _manager.Publish("hostguard", good);
-        var token = new EndpointCatalog(_temp.Store).Get("hostguard").ControlToken!;
+        var token = new EndpointCatalog(_temp.Store).ListHosts("hostguard").Single(h => h.Status == "Running").ControlToken;
 
         var refused = Assert.Throws<DeploymentRejectedException>(() => HostClient.Deploy(
             live.Url!, token, new DeployCommand("x", broken.ModelName, broken.Version, broken.Source, null, 1 << 20), TimeSpan.FromSeconds(30)));
@@ -248,6 +267,90 @@ public sealed class EndpointManagerTests : IDisposable
         using var http = Client(live.Url!);
         using var response = await PostAsync(http, LabSample);
         Assert.Equal("1", response.Headers.GetValues(ScoringClient.ModelVersionHeader).Single());
+    }
+
+    [Fact]
+    public async Task TwoHostsOnTwoMachines_BothRedeployUnderLoadWithNoFailedRequest_AndAKilledHostIsDeadByItsLease()
+    {
+        // Short leases, so that a killed host is declared dead within seconds (the hosts inherit this).
+        Environment.SetEnvironmentVariable("MLOPSPS_HOST_LEASE_SECONDS", "3");
+        var machineA = new EndpointManager(_temp.Store, HostDirectory, machineName: "machine-a");
+        var machineB = new EndpointManager(_temp.OpenAgain(), HostDirectory, machineName: "machine-b");
+        var v1 = RegisterModel(_temp.Store, "multi", seed: 1);
+        var v2 = RegisterModel(_temp.Store, "multi", seed: 2);
+        machineA.Publish("multi", v1);
+        var joined = machineB.Start("multi");
+        var hosts = joined.Hosts;
+        Assert.Equal(2, hosts.Count);
+        Assert.Equal(["machine-a", "machine-b"], hosts.Select(h => h.MachineName).Order());
+        Assert.All(hosts, h => Assert.Equal((EndpointHealth.Healthy, "models:/multi/1"), (h.Health, h.ModelUri)));
+        Assert.NotEqual(hosts[0].Url, hosts[1].Url);
+
+        var failures = new ConcurrentQueue<string>();
+        var answered = 0;
+        using var stop = new CancellationTokenSource();
+        async Task Loop(string url)
+        {
+            using var http = Client(url);
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await PostAsync(http, LabSample);
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        failures.Enqueue($"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                        continue;
+                    }
+
+                    Interlocked.Increment(ref answered);
+                }
+                catch (HttpRequestException e)
+                {
+                    failures.Enqueue($"{url}: {e.Message}");
+                }
+            }
+        }
+
+        var clients = hosts.SelectMany(h => new[] { Task.Run(() => Loop(h.Url!)), Task.Run(() => Loop(h.Url!)) }).ToArray();
+        await Task.Delay(300);
+        var deployment = await Task.Run(() => machineA.Publish("multi", v2));
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        Assert.Empty(failures);
+        Assert.True(answered > 50, $"only {answered} requests were answered");
+        var after = machineB.GetEndpoint("multi");
+        Assert.Equal(2, after.Hosts.Count);
+        Assert.All(after.Hosts, h => Assert.Equal((EndpointHealth.Healthy, "models:/multi/2", deployment.DeploymentId), (h.Health, h.ModelUri, h.DeploymentId)));
+        foreach (var host in after.Hosts)
+        {
+            Assert.Equal(deployment.DeploymentId, HostClient.GetVersion(host.Url!, TimeSpan.FromSeconds(5))!.DeploymentId);
+        }
+
+        // SIGKILL machine B's host: machine A knows it only by its lease, which runs out within seconds.
+        var victim = after.Hosts.Single(h => h.MachineName == "machine-b");
+        using (var process = Process.GetProcessById(victim.ProcessId!.Value))
+        {
+            process.Kill();
+            process.WaitForExit(10_000);
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        EndpointHost seen;
+        do
+        {
+            await Task.Delay(200);
+            seen = machineA.GetEndpoint("multi").Hosts.Single(h => h.HostId == victim.HostId);
+        }
+        while (seen.Health != EndpointHealth.Dead && DateTime.UtcNow < deadline);
+
+        Assert.Equal(EndpointHealth.Dead, seen.Health);
+        Assert.Contains("lease expired", seen.Reason, StringComparison.Ordinal);
+        var endpoint = machineA.GetEndpoint("multi");
+        Assert.Equal((EndpointStatus.Running, EndpointHealth.Healthy), (endpoint.Status, endpoint.Health));
+        Assert.Equal(EndpointHealth.Healthy, endpoint.Hosts.Single(h => h.MachineName == "machine-a").Health);
     }
 
     [Fact]
