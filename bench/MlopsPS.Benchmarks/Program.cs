@@ -11,6 +11,7 @@ object result = command switch
     "newest-batch-read" => NewestBatchRead.Run(options.Int("--snapshots"), options.Text("--dir"), options.Int("--reads", 200)),
     "export-split" => TrainingExport.Run(options.Text("--store"), options.Text("--table"), options.Text("--out"), options.Int("--seed", 42), options.Double("--test-fraction", 0.3), options.OptionalLong("--from-snapshot"), options.OptionalLong("--to-snapshot")),
     "predict" => PredictTiming.Run(options.Text("--model"), options.Text("--data"), options.Int("--repeat", 3)),
-    _ => throw new ArgumentException("usage: MlopsPS.Benchmarks parquet-anchor|newest-batch-read|export-split|predict [--options]"),
+    "prediction-log" => PredictionLogWrite.Run(options.Text("--sqlite"), options.Text("--postgresql"), options.Int("--rows", 200_000), options.Int("--rounds", 4)),
+    _ => throw new ArgumentException("usage: MlopsPS.Benchmarks parquet-anchor|newest-batch-read|export-split|predict|prediction-log [--options]"),
 };
 Console.WriteLine(JsonSerializer.Serialize(result));
