@@ -209,29 +209,33 @@ Describe 'The prediction log on a PostgreSQL store' {
         $script:cluster = Start-TestPostgres
         $script:pg = New-TestPostgresStore -Cluster $cluster -Name monitoring-pg
         Get-MlopsStore -Store $pg | Out-Null
-        $catalog = [MlopsPS.Core.Store.MlopsStore]::Open([MlopsPS.Core.Store.StoreLocation]::Parse($pg, $PWD.Path)).Database
+        # The module may load its assemblies in a context of their own: its types are found through the assembly.
+        $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'MlopsPS.Core' } | Select-Object -First 1
+        $Store = $core.GetType('MlopsPS.Core.Store.MlopsStore'); $Location = $core.GetType('MlopsPS.Core.Store.StoreLocation')
+        $Database = $core.GetType('MlopsPS.Core.Store.CatalogDatabase'); $IdType = $core.GetType('MlopsPS.Core.Serving.Protocol.PredictionIds')
+        $catalog = $Store::Open($Location::Parse($pg, $PWD.Path)).Database
         $connection = $catalog.Open()
         try {
-            [MlopsPS.Core.Store.CatalogDatabase]::Execute($connection, $null, @"
+            $Database::Execute($connection, $null, @"
 INSERT INTO prediction_sources (endpoint_name, deployment_id, model_name, model_version, features_json)
 VALUES ('pgwatch', 'd1', 'pgwatch', 1, '["a","b"]')
 "@) | Out-Null
             # Two requests, of 4 rows and 2 rows, a second apart; P(1) per row, inputs (row, 10 * row).
             $script:probabilities = 0.9, 0.2, 0.7, 0.4, 0.8, 0.1
             $script:ids = @()
-            $requests = @([MlopsPS.Core.Serving.Protocol.PredictionIds]::NewRequestId([datetimeoffset]::FromUnixTimeMilliseconds(1700000000000))) +
-                @([MlopsPS.Core.Serving.Protocol.PredictionIds]::NewRequestId([datetimeoffset]::FromUnixTimeMilliseconds(1700000001000)))
+            $requests = @($IdType::NewRequestId([datetimeoffset]::FromUnixTimeMilliseconds(1700000000000))) +
+                @($IdType::NewRequestId([datetimeoffset]::FromUnixTimeMilliseconds(1700000001000)))
             for ($i = 0; $i -lt 6; $i++) {
                 $request = if ($i -lt 4) { $requests[0] } else { $requests[1] }
                 $row = if ($i -lt 4) { $i } else { $i - 4 }
-                $id = [MlopsPS.Core.Serving.Protocol.PredictionIds]::ForRow($request, $row)
+                $id = $IdType::ForRow($request, $row)
                 $script:ids += $id
                 $bytes = $null
-                [MlopsPS.Core.Serving.Protocol.PredictionIds]::TryGetBytes($id, [ref]$bytes) | Out-Null
+                $IdType::TryGetBytes($id, [ref]$bytes) | Out-Null
                 $inputs = [BitConverter]::GetBytes([single]$i) + [BitConverter]::GetBytes([single](10 * $i))
-                $at = [MlopsPS.Core.Serving.Protocol.PredictionIds]::TimestampOf($request)
+                $at = $IdType::TimestampOf($request)
                 $label = if ($probabilities[$i] -ge 0.5) { '1' } else { '0' }
-                [MlopsPS.Core.Store.CatalogDatabase]::Execute($connection, $null, @"
+                $Database::Execute($connection, $null, @"
 INSERT INTO prediction_log (prediction_id, source_id, predicted_at, inputs, prediction, probability, latency_us)
 VALUES ('\x$([Convert]::ToHexString($bytes))'::bytea, (SELECT source_id FROM prediction_sources WHERE endpoint_name = 'pgwatch'),
     $at, '\x$([Convert]::ToHexString($inputs))'::bytea, '$label', $($probabilities[$i]), $(1000 * ($i + 1)))
