@@ -200,3 +200,88 @@ Describe 'Lineage' {
         $problems[0].FullyQualifiedErrorId | Should -Be 'PredictionNotFound,MlopsPS.Commands.GetPredictionLineageCommand'
     }
 }
+
+Describe 'The prediction log on a PostgreSQL store' {
+    # Issue 12: the log's reads, ground truth and metrics through the cmdlets on PostgreSQL. The rows are written with
+    # plain SQL in the writer's format (the writer itself, binary COPY, is tested in xunit on both backends; serving
+    # on PostgreSQL, which writes them for real, is tested with the endpoints).
+    BeforeAll {
+        $script:cluster = Start-TestPostgres
+        $script:pg = New-TestPostgresStore -Cluster $cluster -Name monitoring-pg
+        Get-MlopsStore -Store $pg | Out-Null
+        # The module may load its assemblies in a context of their own: its types are found through the assembly.
+        $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'MlopsPS.Core' } | Select-Object -First 1
+        $Store = $core.GetType('MlopsPS.Core.Store.MlopsStore'); $Location = $core.GetType('MlopsPS.Core.Store.StoreLocation')
+        $Database = $core.GetType('MlopsPS.Core.Store.CatalogDatabase'); $IdType = $core.GetType('MlopsPS.Core.Serving.Protocol.PredictionIds')
+        $catalog = $Store::Open($Location::Parse($pg, $PWD.Path)).Database
+        $connection = $catalog.Open()
+        try {
+            $Database::Execute($connection, $null, @"
+INSERT INTO prediction_sources (endpoint_name, deployment_id, model_name, model_version, features_json)
+VALUES ('pgwatch', 'd1', 'pgwatch', 1, '["a","b"]')
+"@) | Out-Null
+            # Two requests, of 4 rows and 2 rows, a second apart; P(1) per row, inputs (row, 10 * row).
+            $script:probabilities = 0.9, 0.2, 0.7, 0.4, 0.8, 0.1
+            $script:ids = @()
+            $requests = @($IdType::NewRequestId([datetimeoffset]::FromUnixTimeMilliseconds(1700000000000))) +
+                @($IdType::NewRequestId([datetimeoffset]::FromUnixTimeMilliseconds(1700000001000)))
+            for ($i = 0; $i -lt 6; $i++) {
+                $request = if ($i -lt 4) { $requests[0] } else { $requests[1] }
+                $row = if ($i -lt 4) { $i } else { $i - 4 }
+                $id = $IdType::ForRow($request, $row)
+                $script:ids += $id
+                $bytes = $null
+                $IdType::TryGetBytes($id, [ref]$bytes) | Out-Null
+                $inputs = [BitConverter]::GetBytes([single]$i) + [BitConverter]::GetBytes([single](10 * $i))
+                $at = $IdType::TimestampOf($request)
+                $label = if ($probabilities[$i] -ge 0.5) { '1' } else { '0' }
+                $Database::Execute($connection, $null, @"
+INSERT INTO prediction_log (prediction_id, source_id, predicted_at, inputs, prediction, probability, latency_us)
+VALUES ('\x$([Convert]::ToHexString($bytes))'::bytea, (SELECT source_id FROM prediction_sources WHERE endpoint_name = 'pgwatch'),
+    $at, '\x$([Convert]::ToHexString($inputs))'::bytea, '$label', $($probabilities[$i]), $(1000 * ($i + 1)))
+"@) | Out-Null
+            }
+        }
+        finally {
+            $connection.Dispose()
+        }
+    }
+
+    AfterAll {
+        Stop-TestPostgres $cluster
+    }
+
+    It 'finds predictions by id and by endpoint, with their inputs by name' {
+        $found = @(Get-ModelEndpointPrediction -PredictionId ($ids | ForEach-Object ToUpperInvariant) -Store $pg)
+        $found.PredictionId | Should -Be $ids
+        $found.Probability | Should -Be $probabilities
+        $found[5].Inputs['b'] | Should -Be 50
+        $found[0].ModelUri | Should -Be 'models:/pgwatch/1'
+        $last = @(Get-ModelEndpointPrediction -Name 'pg*' -Last 2 -Store $pg)
+        $last.PredictionId | Should -Be $ids[4..5]
+        Get-ModelEndpointPrediction -PredictionId ([guid]::NewGuid()) -Store $pg -ErrorAction SilentlyContinue -ErrorVariable missing
+        $missing[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'records ground truth, reports unknown ids, and scores the labelled predictions' {
+        # Predictions 1 0 1 0 1 0; true labels for the first four: 1 1 0 0.
+        $labels = @('1', '1', '0', '0')
+        $rows = @(0..3 | ForEach-Object { [pscustomobject]@{ PredictionId = $ids[$_]; Label = $labels[$_] } }) +
+            [pscustomobject]@{ PredictionId = [guid]::NewGuid().ToString(); Label = '1' }
+        $recorded = @($rows | Add-GroundTruth -PassThru -Store $pg -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $recorded.Count | Should -Be 4
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'PredictionNotFound,MlopsPS.Commands.AddGroundTruthCommand'
+        (Get-ModelEndpointPrediction -PredictionId $ids[1] -Store $pg).Label | Should -Be '1'
+
+        $window = Get-ModelEndpointMetric -Name 'pg*' -Store $pg
+        $window.Predictions | Should -Be 6
+        $window.Requests | Should -Be 2
+        $window.Labelled | Should -Be 4
+        $window.Accuracy | Should -Be 0.5
+        $window.Precision | Should -Be 0.5
+        $window.Recall | Should -Be 0.5
+        $window.LatencyP50Ms | Should -Be 3
+        @(Get-ModelEndpointMetric -Name 'pg*' -WindowSize 4 -Store $pg).Predictions | Should -Be @(4, 2)
+    }
+}
