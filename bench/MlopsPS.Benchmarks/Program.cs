@@ -10,7 +10,8 @@ object result = command switch
     "parquet-anchor" => ParquetAnchor.Run(options.Int("--rows"), options.Text("--out")),
     "newest-batch-read" => NewestBatchRead.Run(options.Int("--snapshots"), options.Text("--dir"), options.Int("--reads", 200)),
     "export-split" => TrainingExport.Run(options.Text("--store"), options.Text("--table"), options.Text("--out"), options.Int("--seed", 42), options.Double("--test-fraction", 0.3), options.OptionalLong("--from-snapshot"), options.OptionalLong("--to-snapshot")),
+    "train-timing" => TrainTiming.Run(options.Text("--dir"), options.Int("--nthread", 2), options.Int("--rounds", 100), options.Int("--repeat", 3)),
     "predict" => PredictTiming.Run(options.Text("--model"), options.Text("--data"), options.Int("--repeat", 3)),
-    _ => throw new ArgumentException("usage: MlopsPS.Benchmarks parquet-anchor|newest-batch-read|export-split|predict [--options]"),
+    _ => throw new ArgumentException("usage: MlopsPS.Benchmarks parquet-anchor|newest-batch-read|export-split|train-timing|predict [--options]"),
 };
 Console.WriteLine(JsonSerializer.Serialize(result));
