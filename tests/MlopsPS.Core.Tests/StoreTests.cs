@@ -157,14 +157,14 @@ public sealed class StoreTests(PostgresCluster cluster)
     }
 
     [Fact]
-    public void AnAreaNotPortedYet_RefusesAPostgreSqlStore_BeforeWritingAnything()
+    public void ARawSqliteConnection_IsRefusedOnAPostgreSqlStore_BeforeWritingAnything()
     {
         using var store = new TemporaryStore(StoreBackend.PostgreSql, cluster);
 
-        // What every area not yet ported calls (the tables, once the first example, now work on PostgreSQL).
+        // Only the SQLite-only writer of the prediction log asks for one; on PostgreSQL it must never be reached.
         var error = Assert.Throws<PostgreSqlNotSupportedException>(() => store.Store.OpenConnection());
 
-        Assert.Contains("PostgreSQL stores do not support", error.Message, StringComparison.Ordinal);
+        Assert.Contains("SQLite store only", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, store.Store.Describe().TableCount);
         Assert.Empty(Directory.GetFiles(store.Store.TablesDirectory, "*", SearchOption.AllDirectories));
     }

@@ -182,3 +182,42 @@ Describe 'Measure-FeatureDrift and Export-ModelEndpointReport on an endpoint' {
         Test-Path (Join-Path $folder 'x.html') | Should -BeFalse
     }
 }
+
+Describe 'The whole pipeline on a PostgreSQL store' {
+    BeforeAll {
+        $script:cluster = Start-TestPostgres
+        $script:pg = New-TestPostgresStore -Cluster $cluster
+    }
+    AfterAll {
+        Get-ModelEndpoint -Store $pg -NoHealthCheck -ErrorAction Ignore | Stop-ModelEndpoint -Store $pg -ErrorAction Continue
+        Stop-TestPostgres $cluster
+    }
+
+    It 'trains, serves, logs, measures drift, traces lineage and writes the report, as on SQLite' {
+        New-Batch -Table telco -Rows 2000 -Seed 31 -Store $pg | Invoke-Retrain -Hyperparameters @{ n_estimators = 5 } |
+            Publish-ModelEndpoint -Name celltower | Out-Null
+        $batch = New-Batch -Table telco -Rows 1440 -Seed 32 -Drift -Store $pg
+        @(Measure-FeatureDrift telco -Baseline $batch.ParentId -Current $batch.SnapshotId -Store $pg | Where-Object Drifted).Feature |
+            Should -Be $shifted
+
+        $scored = @(Read-Table telco -FromSnapshot $batch.ParentId -ToSnapshot $batch.SnapshotId -Store $pg |
+                Invoke-ModelEndpoint celltower -Store $pg)
+        $scored.Count | Should -Be 1440
+        $deadline = (Get-Date).AddSeconds(15)
+        while (@(Get-ModelEndpointPrediction celltower -Store $pg).Count -lt 1440 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        @(Measure-FeatureDrift -Endpoint celltower -Last 1440 -Store $pg)[0].CurrentCount | Should -Be 1440
+
+        ($scored[0] | Get-PredictionLineage -Store $pg).PredictionId | Should -Be $scored[0].PredictionId
+        $lineage = Get-SnapshotLineage -Table telco -SnapshotId $batch.ParentId -Store $pg
+        @($lineage.RunIds).Count | Should -Be 1
+
+        $scored | Select-Object PredictionId, @{ Name = 'Label'; Expression = { $_.cell_tower_failure } } | Add-GroundTruth -Store $pg
+        $folder = New-Item -ItemType Directory (Join-Path ([System.IO.Path]::GetTempPath()) ([guid]::NewGuid().ToString('N')))
+        $file = Export-ModelEndpointReport celltower (Join-Path $folder 'pg.html') -Store $pg
+        $html = Get-Content $file.FullName -Raw
+        foreach ($chart in 'volume', 'latency', 'accuracy', 'drift', 'importance') {
+            $html | Should -Match "data-chart=""$chart"" data-points=""[1-9]"
+        }
+        Remove-Item $folder -Recurse -Force
+    }
+}

@@ -99,12 +99,12 @@ Describe 'Get-MlopsStore on <Backend>' -ForEach @{ Backend = 'Sqlite' }, @{ Back
 }
 
 Describe 'A PostgreSQL store' {
-    It 'refuses a cmdlet whose area is not ported yet with one clear error, and writes nothing' {
+    It 'is read by the listing cmdlets of every area, which find nothing in a new store' {
         $location = New-TestPostgresStore -Cluster $cluster
-        # The tables are ported (Tables.Tests.ps1); the serving cmdlets are not yet.
-        { Get-ModelEndpoint -Store $location -ErrorAction Stop } | Should -Throw -ErrorId 'PostgreSqlNotSupported,MlopsPS.Commands.GetModelEndpointCommand'
-        $error[0].Exception.Message | Should -BeLike 'PostgreSQL stores do not support Get-ModelEndpoint yet*'
-        $error[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        foreach ($list in { Get-Table }, { Get-Experiment }, { Get-RegisteredModel }, { Get-ModelEndpoint -NoHealthCheck },
+            { Get-MlopsJob }, { Get-ModelEndpointPrediction -Name * }) {
+            & $list -Store $location -ErrorAction Stop | Should -BeNullOrEmpty -Because "$list on an empty PostgreSQL store"
+        }
         (Get-MlopsStore -Store $location).TableCount | Should -Be 0
     }
 

@@ -94,15 +94,14 @@ public sealed class MlopsStore
 
     /// <summary>
     /// Opens a SQLite connection with the settings every caller needs: WAL journal (readers never block the writer),
-    /// a busy timeout for cross-process locks, and foreign keys on. The parts of the catalog not yet ported to the
-    /// catalog-access layer use it; on a PostgreSQL store they are refused here with
-    /// <see cref="PostgreSqlNotSupportedException"/>.
+    /// a busy timeout for cross-process locks, and foreign keys on. Only code written for SQLite alone uses it (the
+    /// prediction log's C-API writer); a PostgreSQL store is refused with <see cref="PostgreSqlNotSupportedException"/>.
     /// </summary>
     public SqliteConnection OpenConnection()
     {
         if (Backend != StoreBackend.Sqlite)
         {
-            throw new PostgreSqlNotSupportedException("this part of the catalog");
+            throw new PostgreSqlNotSupportedException("A raw SQLite connection");
         }
 
         return (SqliteConnection)Database.Open();

@@ -10,7 +10,6 @@ namespace MlopsPS.Commands;
 /// per transaction. An id the prediction log does not have is reported as an ObjectNotFound error, a label that is
 /// not one of the model's class labels as InvalidData; the others are recorded.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Add, "GroundTruth", SupportsShouldProcess = true)]
 [OutputType(typeof(GroundTruth))]
 public sealed class AddGroundTruthCommand : MlopsCmdlet

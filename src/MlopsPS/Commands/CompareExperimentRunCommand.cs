@@ -8,7 +8,6 @@ namespace MlopsPS.Commands;
 /// Shows runs side by side: one row per param, metric (and with -IncludeTags, tag), one column per run, as
 /// MLflow's compare view. Collects every run from the pipeline before it writes.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsData.Compare, "ExperimentRun")]
 [OutputType(typeof(PSObject))]
 public sealed class CompareExperimentRunCommand : MlopsCmdlet

@@ -6,7 +6,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Lists experiments, as MLflow's search_experiments.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "Experiment")]
 [OutputType(typeof(Experiment))]
 public sealed class GetExperimentCommand : MlopsCmdlet

@@ -5,7 +5,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Lists the files a run stored as artifacts: the model, its metadata, feature importance.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "ExperimentRunArtifact")]
 [OutputType(typeof(RunArtifact))]
 public sealed class GetExperimentRunArtifactCommand : MlopsCmdlet

@@ -9,7 +9,6 @@ namespace MlopsPS.Commands;
 /// Finds runs the way MLflow users do: by id, or by searching experiments with a filter on metrics, params, tags
 /// and attributes, newest first; <c>-Latest</c> gives the newest run of each experiment.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "ExperimentRun", DefaultParameterSetName = SearchSet)]
 [OutputType(typeof(Run))]
 public sealed class GetExperimentRunCommand : MlopsCmdlet

@@ -5,7 +5,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Shows every logged value of a run's metrics, step by step (MLflow's metric history).</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "ExperimentRunMetric")]
 [OutputType(typeof(MetricPoint))]
 public sealed class GetExperimentRunMetricCommand : MlopsCmdlet

@@ -7,7 +7,6 @@ using JobDefinition = MlopsPS.Core.Jobs.JobDefinition;
 namespace MlopsPS.Commands;
 
 /// <summary>Lists job definitions with their schedule, dependents, newest run and next cron tick.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "MlopsJob")]
 [OutputType(typeof(JobDefinition))]
 public sealed class GetMlopsJobCommand : MlopsCmdlet

@@ -9,7 +9,6 @@ namespace MlopsPS.Commands;
 /// The job history, newest first: every run with its job, status, trigger, times, exit code, error and log. A run
 /// whose runner process died is shown (and recorded) as failed.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "MlopsJobRun", DefaultParameterSetName = HistorySet)]
 [OutputType(typeof(JobRun))]
 public sealed class GetMlopsJobRunCommand : MlopsCmdlet

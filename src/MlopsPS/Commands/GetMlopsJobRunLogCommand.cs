@@ -5,7 +5,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Reads a run's log: everything the job's script wrote, on every stream, framed by the runner's start and end lines.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "MlopsJobRunLog")]
 [OutputType(typeof(string))]
 public sealed class GetMlopsJobRunLogCommand : MlopsCmdlet

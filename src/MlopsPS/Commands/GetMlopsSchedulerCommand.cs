@@ -5,7 +5,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Shows whether the store's cron scheduler runs, its process, heartbeat and log, and the next cron tick.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "MlopsScheduler")]
 [OutputType(typeof(SchedulerInfo))]
 public sealed class GetMlopsSchedulerCommand : MlopsCmdlet

@@ -6,7 +6,6 @@ namespace MlopsPS.Commands;
 
 /// <summary>Shows which store is in use and what it holds; creates it if it does not exist yet.</summary>
 [Cmdlet(VerbsCommon.Get, "MlopsStore")]
-[SupportsPostgreSqlStore]
 [OutputType(typeof(StoreInfo))]
 public sealed class GetMlopsStoreCommand : MlopsCmdlet
 {

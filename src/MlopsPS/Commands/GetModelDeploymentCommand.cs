@@ -6,7 +6,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>The deployment history of endpoints (which version was live when), or the latest deployment of each.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "ModelDeployment", DefaultParameterSetName = ByEndpoint)]
 [OutputType(typeof(Deployment))]
 public sealed class GetModelDeploymentCommand : MlopsCmdlet

@@ -6,7 +6,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Lists model endpoints with their live health (host process alive, /health answer).</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "ModelEndpoint")]
 [OutputType(typeof(ModelEndpoint))]
 public sealed class GetModelEndpointCommand : MlopsCmdlet

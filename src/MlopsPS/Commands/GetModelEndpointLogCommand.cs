@@ -6,7 +6,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Shows an endpoint's host log: what the host and the manager wrote, across launches.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "ModelEndpointLog")]
 [OutputType(typeof(string))]
 public sealed class GetModelEndpointLogCommand : MlopsCmdlet

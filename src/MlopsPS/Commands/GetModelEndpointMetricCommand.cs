@@ -11,7 +11,6 @@ namespace MlopsPS.Commands;
 /// -WindowSize predictions or of -Window time, or one window over the range; request counts, latency percentiles,
 /// and where true labels have arrived accuracy, precision, recall and F1 (the lab's aggregate metrics and read_metrics).
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "ModelEndpointMetric", DefaultParameterSetName = Whole)]
 [OutputType(typeof(PredictionMetricWindow))]
 public sealed class GetModelEndpointMetricCommand : MlopsCmdlet

@@ -10,7 +10,6 @@ namespace MlopsPS.Commands;
 /// Reads endpoints' prediction logs: each prediction with its id, time, inputs, answer, probability, latency and,
 /// once sent, its true label.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "ModelEndpointPrediction", DefaultParameterSetName = ByEndpoint)]
 [OutputType(typeof(LoggedPrediction))]
 public sealed class GetModelEndpointPredictionCommand : MlopsCmdlet

@@ -6,7 +6,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Lists a registered model's versions, or finds one by number, alias or model URI.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "ModelVersion", DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(ModelVersion))]
 public sealed class GetModelVersionCommand : MlopsCmdlet

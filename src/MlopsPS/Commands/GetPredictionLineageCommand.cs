@@ -8,7 +8,6 @@ namespace MlopsPS.Commands;
 /// Where a prediction came from: the endpoint, deployment and model version that answered, the run that trained the
 /// version (params, metrics), and the table snapshots and data files the run read.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "PredictionLineage")]
 [OutputType(typeof(PredictionLineage))]
 public sealed class GetPredictionLineageCommand : MlopsCmdlet

@@ -6,7 +6,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Lists registered models with their newest version and aliases.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "RegisteredModel")]
 [OutputType(typeof(RegisteredModel))]
 public sealed class GetRegisteredModelCommand : MlopsCmdlet

@@ -6,7 +6,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Lists the versioned tables of the store.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "Table")]
 [OutputType(typeof(TableInfo))]
 public sealed class GetTableCommand : MlopsCmdlet

@@ -6,7 +6,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Shows when each snapshot became current, like Iceberg's <c>history</c> metadata table.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "TableHistory")]
 [OutputType(typeof(HistoryEntry))]
 public sealed class GetTableHistoryCommand : MlopsCmdlet

@@ -6,7 +6,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Lists a table's snapshots, like Iceberg's <c>snapshots</c> metadata table.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Get, "TableSnapshot", DefaultParameterSetName = AllSet)]
 [OutputType(typeof(Snapshot))]
 public sealed class GetTableSnapshotCommand : MlopsCmdlet

@@ -13,7 +13,6 @@ namespace MlopsPS.Commands;
 /// the endpoint's model reads, taken from /version) and writes each input back with its Prediction, Probability,
 /// PredictionId and the ModelVersion that answered; with -Explain, also its Contributions (SHAP values and bias).
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsLifecycle.Invoke, "ModelEndpoint", DefaultParameterSetName = ByName)]
 [OutputType(typeof(PSObject))]
 public sealed class InvokeModelEndpointCommand : MlopsCmdlet, IDisposable

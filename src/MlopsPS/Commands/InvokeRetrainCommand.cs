@@ -11,7 +11,6 @@ namespace MlopsPS.Commands;
 /// Trains an XGBoost classifier on a table's newest batch (or another selection) and records it as an experiment
 /// run, as the original lab's retrain job does. Takes Snapshot objects from <c>New-Batch</c> on the pipeline.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsLifecycle.Invoke, "Retrain", SupportsShouldProcess = true, DefaultParameterSetName = NewestBatchSet)]
 [OutputType(typeof(Run))]
 public sealed class InvokeRetrainCommand : MlopsCmdlet

@@ -12,7 +12,6 @@ namespace MlopsPS.Commands;
 /// lab's create-or-append). The batch is synthetic (telco cell towers by default), a CSV or Parquet file, or the
 /// objects piped in.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.New, "Batch", SupportsShouldProcess = true, DefaultParameterSetName = SyntheticSet)]
 [OutputType(typeof(Snapshot))]
 public sealed class NewBatchCommand : MlopsCmdlet

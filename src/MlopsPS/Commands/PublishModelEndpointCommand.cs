@@ -12,7 +12,6 @@ namespace MlopsPS.Commands;
 /// validates the model (the build), starts the endpoint's host on first use or swaps the model inside the running
 /// host with no failed request, and writes the Deployment.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsData.Publish, "ModelEndpoint", SupportsShouldProcess = true, DefaultParameterSetName = ByInput)]
 [OutputType(typeof(Deployment))]
 public sealed class PublishModelEndpointCommand : MlopsCmdlet

@@ -9,7 +9,6 @@ namespace MlopsPS.Commands;
 /// Reads a table's rows as objects: the current state, a snapshot, the state at a time, or the rows appended
 /// between two snapshots. Rows stream one row group at a time, so a large table is never loaded whole.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommunications.Read, "Table", DefaultParameterSetName = CurrentSet)]
 [OutputType(typeof(PSObject))]
 public sealed class ReadTableCommand : MlopsCmdlet

@@ -11,7 +11,6 @@ namespace MlopsPS.Commands;
 /// Defines a job: a script block or a .ps1 file that runs in its own pwsh with the module loaded and the store set,
 /// started by hand, after each success of a parent job, or on a cron schedule.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsLifecycle.Register, "MlopsJob", SupportsShouldProcess = true, DefaultParameterSetName = ScriptBlockSet)]
 [OutputType(typeof(JobDefinition))]
 public sealed class RegisterMlopsJobCommand : MlopsCmdlet

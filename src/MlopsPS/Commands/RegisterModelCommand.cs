@@ -6,7 +6,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Registers a finished run's model as the next version of a registered model (MLflow's register_model).</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsLifecycle.Register, "Model", SupportsShouldProcess = true)]
 [OutputType(typeof(ModelVersion))]
 public sealed class RegisterModelCommand : MlopsCmdlet

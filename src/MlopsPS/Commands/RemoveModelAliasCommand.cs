@@ -6,7 +6,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Removes an alias from a registered model; the version it pointed at stays.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Remove, "ModelAlias", SupportsShouldProcess = true)]
 [OutputType(typeof(void))]
 public sealed class RemoveModelAliasCommand : MlopsCmdlet

@@ -9,7 +9,6 @@ namespace MlopsPS.Commands;
 /// Deletes data files that no snapshot references, such as those an interrupted append left behind, like
 /// Iceberg's <c>remove_orphan_files</c>. With -WhatIf it only lists them.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Remove, "TableOrphanFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OrphanResult))]
 public sealed class RemoveTableOrphanFileCommand : MlopsCmdlet

@@ -9,7 +9,6 @@ namespace MlopsPS.Commands;
 /// Expires old snapshots, like Iceberg's <c>expire_snapshots</c>, and deletes the data files that no remaining
 /// snapshot needs. The current snapshot is never expired.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Remove, "TableSnapshot", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(ExpireResult))]
 public sealed class RemoveTableSnapshotCommand : MlopsCmdlet

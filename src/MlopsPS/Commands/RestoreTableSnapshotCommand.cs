@@ -6,7 +6,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Rolls a table back to an ancestor snapshot, like Iceberg's <c>rollback_to_snapshot</c>.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsData.Restore, "TableSnapshot", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RollbackResult))]
 public sealed class RestoreTableSnapshotCommand : MlopsCmdlet

@@ -8,7 +8,6 @@ using JobDefinition = MlopsPS.Core.Jobs.JobDefinition;
 namespace MlopsPS.Commands;
 
 /// <summary>Changes a job's definition; what is not given stays as it is.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Set, "MlopsJob", SupportsShouldProcess = true, DefaultParameterSetName = KeepScriptSet)]
 [OutputType(typeof(JobDefinition))]
 public sealed class SetMlopsJobCommand : MlopsCmdlet

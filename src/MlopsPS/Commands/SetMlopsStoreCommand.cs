@@ -7,7 +7,6 @@ namespace MlopsPS.Commands;
 
 /// <summary>Changes a store's settings: the Iceberg catalog name its tables are registered under.</summary>
 [Cmdlet(VerbsCommon.Set, "MlopsStore", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[SupportsPostgreSqlStore]
 [OutputType(typeof(StoreInfo))]
 public sealed class SetMlopsStoreCommand : MlopsCmdlet
 {

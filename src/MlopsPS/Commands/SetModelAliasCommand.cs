@@ -6,7 +6,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Points an alias such as <c>champion</c> at a model version, moving it if it pointed elsewhere.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Set, "ModelAlias", SupportsShouldProcess = true)]
 [OutputType(typeof(ModelVersion))]
 public sealed class SetModelAliasCommand : MlopsCmdlet

@@ -9,7 +9,6 @@ namespace MlopsPS.Commands;
 /// Changes endpoint settings that need no new deployment: for now whether the host records each prediction. A
 /// running host applies the change at once, without a restart.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsCommon.Set, "ModelEndpoint", SupportsShouldProcess = true)]
 [OutputType(typeof(ModelEndpoint))]
 public sealed class SetModelEndpointCommand : MlopsCmdlet

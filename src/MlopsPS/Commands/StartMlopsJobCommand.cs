@@ -10,7 +10,6 @@ namespace MlopsPS.Commands;
 /// while each succeeds. Returns the run at once (queued or running); with -Wait, shows progress until the whole chain
 /// has ended and returns every run of it.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsLifecycle.Start, "MlopsJob", SupportsShouldProcess = true)]
 [OutputType(typeof(JobRun))]
 public sealed class StartMlopsJobCommand : MlopsCmdlet

@@ -8,7 +8,6 @@ namespace MlopsPS.Commands;
 /// Starts the store's cron scheduler: a detached background process that starts a run of each cron job when its
 /// tick is due, and keeps running after this shell exits, until Stop-MlopsScheduler.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsLifecycle.Start, "MlopsScheduler", SupportsShouldProcess = true)]
 [OutputType(typeof(SchedulerInfo))]
 public sealed class StartMlopsSchedulerCommand : MlopsCmdlet

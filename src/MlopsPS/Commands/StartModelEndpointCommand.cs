@@ -6,7 +6,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Starts a stopped endpoint again (after Stop-ModelEndpoint, a crash or a reboot) with the version it served last.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsLifecycle.Start, "ModelEndpoint", SupportsShouldProcess = true)]
 [OutputType(typeof(ModelEndpoint))]
 public sealed class StartModelEndpointCommand : MlopsCmdlet

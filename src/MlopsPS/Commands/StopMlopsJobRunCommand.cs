@@ -8,7 +8,6 @@ namespace MlopsPS.Commands;
 /// Stops queued or running runs: records them as stopped and kills the job's process tree. The chain stops there;
 /// the runner records nothing more.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsLifecycle.Stop, "MlopsJobRun", SupportsShouldProcess = true)]
 [OutputType(typeof(JobRun))]
 public sealed class StopMlopsJobRunCommand : MlopsCmdlet

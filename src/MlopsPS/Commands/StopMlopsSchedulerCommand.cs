@@ -5,7 +5,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Stops the store's cron scheduler. Runs it started go on to their end.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsLifecycle.Stop, "MlopsScheduler", SupportsShouldProcess = true)]
 [OutputType(typeof(SchedulerInfo))]
 public sealed class StopMlopsSchedulerCommand : MlopsCmdlet

@@ -6,7 +6,6 @@ using MlopsPS.Infrastructure;
 namespace MlopsPS.Commands;
 
 /// <summary>Stops an endpoint's host process; the endpoint keeps its settings and version for Start-ModelEndpoint.</summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsLifecycle.Stop, "ModelEndpoint", SupportsShouldProcess = true)]
 [OutputType(typeof(ModelEndpoint))]
 public sealed class StopModelEndpointCommand : MlopsCmdlet

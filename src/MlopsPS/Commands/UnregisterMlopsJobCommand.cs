@@ -9,7 +9,6 @@ namespace MlopsPS.Commands;
 /// Removes job definitions; their run history and logs stay. A job others depend on, or with runs queued or
 /// running, needs -Force: its dependents become manual jobs and its active runs are stopped.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsLifecycle.Unregister, "MlopsJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
 public sealed class UnregisterMlopsJobCommand : MlopsCmdlet

@@ -8,7 +8,6 @@ namespace MlopsPS.Commands;
 /// Waits until runs end, or with -Chain until a run and every run it triggers have ended, showing progress; returns
 /// them as they ended. A failed or timed-out run is also reported as an error.
 /// </summary>
-[SupportsPostgreSqlStore]
 [Cmdlet(VerbsLifecycle.Wait, "MlopsJobRun")]
 [OutputType(typeof(JobRun))]
 public sealed class WaitMlopsJobRunCommand : MlopsCmdlet

@@ -39,12 +39,6 @@ public abstract class MlopsCmdlet : PSCmdlet
                 return _store;
             }
 
-            if (location.Backend == StoreBackend.PostgreSql && !Attribute.IsDefined(GetType(), typeof(SupportsPostgreSqlStoreAttribute)))
-            {
-                // Refused before anything is read or written: the cmdlet's area of the catalog runs on SQLite only so far.
-                throw new PostgreSqlNotSupportedException(MyInvocation?.MyCommand?.Name ?? GetType().Name);
-            }
-
             _store = MlopsStore.Open(location, source);
             return _store;
         }
