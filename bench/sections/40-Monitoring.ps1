@@ -6,10 +6,7 @@
 param($ModulePath, $RepoRoot, $WorkDir, $BenchTool, $Python)
 
 Import-Module $ModulePath -Force
-# Issue 12: the same measurement against a PostgreSQL store (a private cluster on loopback, as the tests start one),
-# where the host's writer sends each batch with binary COPY.
-Import-Module (Join-Path $RepoRoot 'tests/pester/TestHelpers.psm1') -Force
-$cluster = Start-TestPostgres
+$store = Join-Path $WorkDir 'monitoring'
 $bodies = New-Item -ItemType Directory (Join-Path $WorkDir 'monitoring-bodies') -Force
 
 function Measure-Rounds([string] $Url, [string] $Body, [int] $Connections, [int] $Threads, [string[]] $Order, [int] $Seconds = 3) {
@@ -54,78 +51,70 @@ function Get-PairRatio($Rounds) {
 }
 
 try {
-    foreach ($backend in 'SQLite', 'PostgreSQL') {
-        $store = if ($backend -eq 'SQLite') { Join-Path $WorkDir 'monitoring' } else { New-TestPostgresStore -Cluster $cluster -Name monitoring }
-        try {
-            if (-not (Get-Command wrk -ErrorAction Ignore)) { throw 'wrk is missing: apt-get install wrk' }
+    if (-not (Get-Command wrk -ErrorAction Ignore)) { throw 'wrk is missing: apt-get install wrk' }
 
-            # The lab's model, as 30-Serving: 100 trees of depth 6 on iot_signal_1..4, from 20,000 rows.
-            $deployment = New-Batch -Table telco -Rows 20000 -Seed 1 -Store $store | Invoke-Retrain -Store $store |
-                Publish-ModelEndpoint -Name monitored -Store $store
-            $url = "$($deployment.Url)/invocations"
-            $hostProcess = Get-Process -Id $deployment.ProcessId
+    # The lab's model, as 30-Serving: 100 trees of depth 6 on iot_signal_1..4, from 20,000 rows.
+    $deployment = New-Batch -Table telco -Rows 20000 -Seed 1 -Store $store | Invoke-Retrain -Store $store |
+        Publish-ModelEndpoint -Name monitored -Store $store
+    $url = "$($deployment.Url)/invocations"
+    $hostProcess = Get-Process -Id $deployment.ProcessId
 
-            $single = Join-Path $bodies 'single.json'
-            Set-Content $single '{"dataframe_split": {"columns": ["iot_signal_1", "iot_signal_2", "iot_signal_3", "iot_signal_4"], "data": [[35.5, 200.5, 30.5, 14.5]]}}'
-            $rows = Read-Table telco -Store $store | Select-Object -First 1000
-            $data = ($rows | ForEach-Object { '[{0},{1},{2},{3}]' -f $_.iot_signal_1, $_.iot_signal_2, $_.iot_signal_3, $_.iot_signal_4 }) -join ','
-            $batch = Join-Path $bodies 'rows1k.json'
-            Set-Content $batch ('{"dataframe_split": {"columns": ["iot_signal_1", "iot_signal_2", "iot_signal_3", "iot_signal_4"], "data": [' + $data + ']}}')
+    $single = Join-Path $bodies 'single.json'
+    Set-Content $single '{"dataframe_split": {"columns": ["iot_signal_1", "iot_signal_2", "iot_signal_3", "iot_signal_4"], "data": [[35.5, 200.5, 30.5, 14.5]]}}'
+    $rows = Read-Table telco -Store $store | Select-Object -First 1000
+    $data = ($rows | ForEach-Object { '[{0},{1},{2},{3}]' -f $_.iot_signal_1, $_.iot_signal_2, $_.iot_signal_3, $_.iot_signal_4 }) -join ','
+    $batch = Join-Path $bodies 'rows1k.json'
+    Set-Content $batch ('{"dataframe_split": {"columns": ["iot_signal_1", "iot_signal_2", "iot_signal_3", "iot_signal_4"], "data": [' + $data + ']}}')
 
-            $order = 'Off', 'On', 'On', 'Off', 'Off', 'On', 'On', 'Off'
-            Set-ModelEndpoint monitored -Tracking Off -Store $store
-            Invoke-Wrk $url $single 16 -WorkDir $WorkDir -Seconds 2 | Out-Null
-            $oneRowStart = [datetime]::UtcNow
-            $oneRow = @(Measure-Rounds $url $single 16 2 ($order * 4))
-            $oneRowLogged = (Get-ModelEndpointMetric monitored -Start $oneRowStart -Store $store).Predictions
-            $oneRowAnswered = ($oneRow | Where-Object Tracking -EQ On | Measure-Object Requests -Sum).Sum
-            $thousand = @(Measure-Rounds $url $batch 2 1 ($order * 2))
+    $order = 'Off', 'On', 'On', 'Off', 'Off', 'On', 'On', 'Off'
+    Set-ModelEndpoint monitored -Tracking Off -Store $store
+    Invoke-Wrk $url $single 16 -WorkDir $WorkDir -Seconds 2 | Out-Null
+    $oneRowStart = [datetime]::UtcNow
+    $oneRow = @(Measure-Rounds $url $single 16 2 ($order * 4))
+    $oneRowLogged = (Get-ModelEndpointMetric monitored -Start $oneRowStart -Store $store).Predictions
+    $oneRowAnswered = ($oneRow | Where-Object Tracking -EQ On | Measure-Object Requests -Sum).Sum
+    $thousand = @(Measure-Rounds $url $batch 2 1 ($order * 2))
 
-            # Stopping the host writes what is still queued; then every prediction answered with tracking on is either in the
-            # log or counted as dropped in the host log.
-            Stop-ModelEndpoint monitored -Store $store
-            $answered = ($oneRow | Where-Object Tracking -EQ On | Measure-Object Requests -Sum).Sum +
-                1000 * ($thousand | Where-Object Tracking -EQ On | Measure-Object Requests -Sum).Sum
-            $logged = (Get-ModelEndpointMetric monitored -Store $store).Predictions
-            $dropped = 0
-            foreach ($line in Get-ModelEndpointLog monitored -Store $store) {
-                if ($line -match 'prediction log: (\d+) predictions written in (\d+) transactions, (\d+) dropped') { $dropped += [long]$Matches[3] }
-            }
-            $accounted = $logged + $dropped
-            # wrk counts the requests it saw answered; those in flight when a run ends (at most one per connection, in two wrk
-            # runs, warm-up and measured, of each round with tracking on) are answered and logged but not counted.
-            $inFlight = 2 * 16 * 16 + 2 * 8 * 2 * 1000
-
-            $on = Get-Median ($oneRow | Where-Object Tracking -EQ On | ForEach-Object RequestsPerSecond)
-            $off = Get-Median ($oneRow | Where-Object Tracking -EQ Off | ForEach-Object RequestsPerSecond)
-            New-BenchResult -Benchmark ('Monitoring: one-row /invocations, 16 connections, tracking on' + ", $backend store") -Ours $on -Anchor $off -Unit 'req/s' `
-                -Ratio (Get-Median (Get-PairRatio $oneRow)) -AnchorName 'tracking off, same host; medians of the rounds, ratio: median of paired rounds' -Target 'ratio >= 0.9' -Met { param($r) $r -ge 0.9 } `
-                -Details @{
-                    P50 = '{0:N2} ms vs {1:N2} ms' -f (Get-Mean $oneRow On P50), (Get-Mean $oneRow Off P50)
-                    P99 = '{0:N2} ms vs {1:N2} ms' -f (Get-Mean $oneRow On P99), (Get-Mean $oneRow Off P99)
-                    HostCpu = '{0:N1} us vs {1:N1} us per request (the host process, all threads)' -f (Get-Mean $oneRow On HostCpuUs), (Get-Mean $oneRow Off HostCpuUs)
-                    Logged = "$oneRowLogged of the $oneRowAnswered predictions answered with tracking on (wrk's count, which misses those in flight at each run's end)"
-                    Rounds = ($oneRow | ForEach-Object { '{0} {1:N0}' -f $_.Tracking, $_.RequestsPerSecond }) -join ', '
-                    Pairs = (Get-PairRatio $oneRow | ForEach-Object { '{0:N3}' -f $_ }) -join ', '
-                    Means = '{0:N0} vs {1:N0} req/s, ratio {2:N3}' -f (Get-Mean $oneRow On RequestsPerSecond), (Get-Mean $oneRow Off RequestsPerSecond), ((Get-Mean $oneRow On RequestsPerSecond) / (Get-Mean $oneRow Off RequestsPerSecond))
-                }
-            $rowsOn = 1000 * (Get-Median ($thousand | Where-Object Tracking -EQ On | ForEach-Object RequestsPerSecond))
-            $rowsOff = 1000 * (Get-Median ($thousand | Where-Object Tracking -EQ Off | ForEach-Object RequestsPerSecond))
-            New-BenchResult -Benchmark ('Monitoring: 1,000-row dataframe_split, 2 connections, tracking on' + ", $backend store") -Ours $rowsOn -Anchor $rowsOff -Unit 'rows/s' `
-                -Ratio (Get-Median (Get-PairRatio $thousand)) -AnchorName 'tracking off, same host; medians of the rounds, ratio: median of paired rounds' -Target 'ratio >= 0.9' -Met { param($r) $r -ge 0.9 } `
-                -Details @{ Rounds = ($thousand | ForEach-Object { '{0} {1:N0} rows/s' -f $_.Tracking, (1000 * $_.RequestsPerSecond) }) -join ', '
-                    Pairs = (Get-PairRatio $thousand | ForEach-Object { '{0:N3}' -f $_ }) -join ', '
-                    Note = 'more rows than the writer logs in its 5% of the machine: the excess is dropped and counted, never waited for' }
-            New-BenchResult -Benchmark ('Monitoring: predictions accounted for (logged + counted as dropped)' + ", $backend store") -Ours $accounted -Anchor $answered `
-                -Unit 'predictions' -AnchorName 'answered with tracking on, as wrk counted them' -Target "0 to $inFlight more (in flight)" `
-                -Met { $accounted -ge $answered -and $accounted - $answered -le $inFlight }.GetNewClosure() `
-                -Details @{ Log = "$logged logged, $dropped dropped (queue full)" }
-        }
-        finally {
-            Get-ModelEndpoint -Store $store -NoHealthCheck -ErrorAction Ignore | Stop-ModelEndpoint -Store $store -ErrorAction Continue
-        }
+    # Stopping the host writes what is still queued; then every prediction answered with tracking on is either in the
+    # log or counted as dropped in the host log.
+    Stop-ModelEndpoint monitored -Store $store
+    $answered = ($oneRow | Where-Object Tracking -EQ On | Measure-Object Requests -Sum).Sum +
+        1000 * ($thousand | Where-Object Tracking -EQ On | Measure-Object Requests -Sum).Sum
+    $logged = (Get-ModelEndpointMetric monitored -Store $store).Predictions
+    $dropped = 0
+    foreach ($line in Get-ModelEndpointLog monitored -Store $store) {
+        if ($line -match 'prediction log: (\d+) predictions written in (\d+) transactions, (\d+) dropped') { $dropped += [long]$Matches[3] }
     }
+    $accounted = $logged + $dropped
+    # wrk counts the requests it saw answered; those in flight when a run ends (at most one per connection, in two wrk
+    # runs, warm-up and measured, of each round with tracking on) are answered and logged but not counted.
+    $inFlight = 2 * 16 * 16 + 2 * 8 * 2 * 1000
+
+    $on = Get-Median ($oneRow | Where-Object Tracking -EQ On | ForEach-Object RequestsPerSecond)
+    $off = Get-Median ($oneRow | Where-Object Tracking -EQ Off | ForEach-Object RequestsPerSecond)
+    New-BenchResult -Benchmark 'Monitoring: one-row /invocations, 16 connections, tracking on' -Ours $on -Anchor $off -Unit 'req/s' `
+        -Ratio (Get-Median (Get-PairRatio $oneRow)) -AnchorName 'tracking off, same host; medians of the rounds, ratio: median of paired rounds' -Target 'ratio >= 0.9' -Met { param($r) $r -ge 0.9 } `
+        -Details @{
+            P50 = '{0:N2} ms vs {1:N2} ms' -f (Get-Mean $oneRow On P50), (Get-Mean $oneRow Off P50)
+            P99 = '{0:N2} ms vs {1:N2} ms' -f (Get-Mean $oneRow On P99), (Get-Mean $oneRow Off P99)
+            HostCpu = '{0:N1} us vs {1:N1} us per request (the host process, all threads)' -f (Get-Mean $oneRow On HostCpuUs), (Get-Mean $oneRow Off HostCpuUs)
+            Logged = "$oneRowLogged of the $oneRowAnswered predictions answered with tracking on (wrk's count, which misses those in flight at each run's end)"
+            Rounds = ($oneRow | ForEach-Object { '{0} {1:N0}' -f $_.Tracking, $_.RequestsPerSecond }) -join ', '
+            Pairs = (Get-PairRatio $oneRow | ForEach-Object { '{0:N3}' -f $_ }) -join ', '
+            Means = '{0:N0} vs {1:N0} req/s, ratio {2:N3}' -f (Get-Mean $oneRow On RequestsPerSecond), (Get-Mean $oneRow Off RequestsPerSecond), ((Get-Mean $oneRow On RequestsPerSecond) / (Get-Mean $oneRow Off RequestsPerSecond))
+        }
+    $rowsOn = 1000 * (Get-Median ($thousand | Where-Object Tracking -EQ On | ForEach-Object RequestsPerSecond))
+    $rowsOff = 1000 * (Get-Median ($thousand | Where-Object Tracking -EQ Off | ForEach-Object RequestsPerSecond))
+    New-BenchResult -Benchmark 'Monitoring: 1,000-row dataframe_split, 2 connections, tracking on' -Ours $rowsOn -Anchor $rowsOff -Unit 'rows/s' `
+        -Ratio (Get-Median (Get-PairRatio $thousand)) -AnchorName 'tracking off, same host; medians of the rounds, ratio: median of paired rounds' -Target 'ratio >= 0.9' -Met { param($r) $r -ge 0.9 } `
+        -Details @{ Rounds = ($thousand | ForEach-Object { '{0} {1:N0} rows/s' -f $_.Tracking, (1000 * $_.RequestsPerSecond) }) -join ', '
+            Pairs = (Get-PairRatio $thousand | ForEach-Object { '{0:N3}' -f $_ }) -join ', '
+            Note = 'more rows than the writer logs in its 5% of the machine: the excess is dropped and counted, never waited for' }
+    New-BenchResult -Benchmark 'Monitoring: predictions accounted for (logged + counted as dropped)' -Ours $accounted -Anchor $answered `
+        -Unit 'predictions' -AnchorName 'answered with tracking on, as wrk counted them' -Target "0 to $inFlight more (in flight)" `
+        -Met { $accounted -ge $answered -and $accounted - $answered -le $inFlight }.GetNewClosure() `
+        -Details @{ Log = "$logged logged, $dropped dropped (queue full)" }
 }
 finally {
-    Stop-TestPostgres $cluster
+    Get-ModelEndpoint -Store $store -NoHealthCheck -ErrorAction Ignore | Stop-ModelEndpoint -Store $store -ErrorAction Continue
 }
