@@ -28,12 +28,17 @@ internal sealed class PostgreSqlPredictionLogWriter : IPredictionLogWriter
     private readonly NpgsqlConnection _connection;
     private readonly Dictionary<PredictionSource, SourceRow> _sources = new(ReferenceEqualityComparer.Instance);
     private readonly byte[] _id = new byte[PredictionIds.ByteLength];
+    private readonly BackendCpuClock? _backend;
     private byte[] _inputs = new byte[256];
 
     public PostgreSqlPredictionLogWriter(MlopsStore store)
     {
         _connection = (NpgsqlConnection)store.Database.Open();
+        _backend = BackendCpuClock.ForPostgreSqlBackend(_connection.Host, _connection.ProcessID);
     }
+
+    /// <summary>The server backend's CPU time, when the server runs on this machine (loopback or a Unix socket).</summary>
+    public TimeSpan? BackendCpuTime => _backend?.Now();
 
     public int Write(IReadOnlyList<PredictionChunk> chunks)
     {

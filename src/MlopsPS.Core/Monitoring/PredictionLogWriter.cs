@@ -27,6 +27,9 @@ internal sealed class PredictionLogWriter : IDisposable
             : new PostgreSqlPredictionLogWriter(store);
     }
 
+    /// <inheritdoc cref="IPredictionLogWriter.BackendCpuTime"/>
+    public TimeSpan? BackendCpuTime => _writer.BackendCpuTime;
+
     /// <summary>Writes every row of <paramref name="chunks"/> in one transaction; returns the rows written.</summary>
     public int Write(IReadOnlyList<PredictionChunk> chunks) => _writer.Write(chunks);
 

@@ -17,7 +17,8 @@ namespace MlopsPS.Core.Monitoring;
 /// answer; a busy one writes a few thousand predictions per transaction about ten times a second.</para>
 /// <para>Share of the machine: after each transaction the writer rests in proportion to the CPU time it used, so that
 /// it is busy at most <see cref="PredictionRecorderOptions.MaxBusyFraction"/> of the time (5% of the machine by default);
-/// a busy one-row endpoint needs less than that.</para>
+/// a busy one-row endpoint needs less than that. With a PostgreSQL server on this machine the server's backend does
+/// most of the work of a write, so its CPU time for the write counts too (<see cref="BackendCpuClock"/>).</para>
 /// <para>Copying rather than keeping references: a request's arrays kept until the writer has written them (a tenth of
 /// a second) outlive a young-generation collection and are promoted, which costs every request; copied, they die young
 /// as they do with tracking off, and the blocks are reused.</para>
@@ -223,8 +224,14 @@ public sealed class PredictionRecorder : IDisposable
                 }
 
                 var began = ThreadCpuClock.Now();
+                var backendBegan = writer?.BackendCpuTime;
                 Write(ref writer, taken, rows);
+                // The writer's CPU, and the server backend's for this write when that server shares this machine.
                 var busy = ThreadCpuClock.Now() - began;
+                if (backendBegan is { } before && writer?.BackendCpuTime is { } after && after > before)
+                {
+                    busy += after - before;
+                }
                 Recycle(taken);
                 Interlocked.Add(ref _queuedRows, -rows);
 

@@ -57,6 +57,9 @@ internal sealed class SqlitePredictionLogWriter : IPredictionLogWriter
     }
 
     /// <summary>Writes every row of <paramref name="chunks"/> in one transaction; returns the rows written.</summary>
+    /// <summary>None: SQLite works in this process, on the writer's thread, so the writer's CPU time is the whole cost.</summary>
+    public TimeSpan? BackendCpuTime => null;
+
     public int Write(IReadOnlyList<PredictionChunk> chunks)
     {
         using var transaction = _connection.BeginTransaction(deferred: false);

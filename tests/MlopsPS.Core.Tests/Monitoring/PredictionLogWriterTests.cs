@@ -34,6 +34,30 @@ public abstract class PredictionLogWriterTests : IDisposable
     }
 
     [Fact]
+    public void BackendCpuTime_IsTheLoopbackServersWorkForTheWrites()
+    {
+        // The recorder's budget counts it: on SQLite all the work is the writer's own; a PostgreSQL server on loopback
+        // spends CPU of this machine on every COPY.
+        var source = Source();
+        var requests = Enumerable.Range(0, 50).Select(i => Request(source, 1_700_000_000_000 + i, 100, Enumerable.Range(0, 400).Select(r => r / 400f).ToArray()));
+        using var writer = new PredictionLogWriter(_temp.Store);
+        var before = writer.BackendCpuTime;
+
+        Assert.Equal(20_000, writer.Write([Chunk(requests)]));
+
+        if (_temp.Store.Backend == StoreBackend.Sqlite)
+        {
+            Assert.Null(before);
+            Assert.Null(writer.BackendCpuTime);
+        }
+        else
+        {
+            Assert.NotNull(before);
+            Assert.True(writer.BackendCpuTime > before, $"backend CPU {before} before and {writer.BackendCpuTime} after 20,000 rows");
+        }
+    }
+
+    [Fact]
     public void Write_StoresEveryColumnOfEveryRow_AcrossSourcesAndChunks()
     {
         const long at = 1_700_000_000_000;
