@@ -93,6 +93,57 @@ internal static class XGBoostNative
     }
 
     /// <summary>
+    /// A quantile DMatrix (Python's QuantileDMatrix) of a dense row-major block and its labels: libxgboost keeps only
+    /// each value's histogram bin (one byte per value with up to 256 bins), not a copy of the values, which is all hist
+    /// training reads. The block is handed over as the one batch of a data iterator, the only way the C API builds this
+    /// matrix; libxgboost reads it twice (sketch, then bins) before this returns.
+    /// </summary>
+    internal static unsafe SafeDMatrixHandle CreateQuantileDMatrix(
+        ReadOnlySpan<float> values, int rows, int columns, float[] labels, int threads, int maxBin)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        Check(Opened(XGProxyDMatrixCreate(out var proxy), proxy));
+        using (proxy)
+        {
+            fixed (float* data = values)
+            {
+                var batch = new DenseBatch(
+                    proxy,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $$"""{"data":[{{(nint)data}},true],"shape":[{{rows}},{{columns}}],"strides":null,"typestr":"<f4","version":3}"""),
+                    labels);
+                var state = GCHandle.Alloc(batch);
+                try
+                {
+                    var config = string.Create(CultureInfo.InvariantCulture, $$"""{"missing":NaN,"nthread":{{threads}},"max_bin":{{maxBin}}}""");
+                    var rc = XGQuantileDMatrixCreateFromCallback(
+                        GCHandle.ToIntPtr(state),
+                        proxy,
+                        IntPtr.Zero,
+                        &DenseBatch.Reset,
+                        &DenseBatch.Next,
+                        config,
+                        out var matrix);
+                    Opened(rc, matrix);
+                    if (batch.Failure is { } failure)
+                    {
+                        matrix.Dispose();
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                    }
+
+                    Check(rc);
+                    return matrix;
+                }
+                finally
+                {
+                    state.Free();
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// XGBoosterCreate takes a plain array of DMatrix pointers; the references are held for the
     /// duration of the call so a concurrent Dispose cannot free a matrix underneath it.
     /// </summary>
@@ -230,6 +281,24 @@ internal static class XGBoostNative
         out SafeDMatrixHandle handle);
 
     [DllImport(LibraryName)]
+    private static extern int XGProxyDMatrixCreate(out SafeDMatrixHandle handle);
+
+    [DllImport(LibraryName)]
+    private static extern int XGProxyDMatrixSetDataDense(SafeDMatrixHandle proxy, [MarshalAs(UnmanagedType.LPUTF8Str)] string arrayInterface);
+
+    // reference: a DMatrix whose bins to use (c_api.h types it DataIterHandle), or null; reset is void(DataIterHandle),
+    // next int(DataIterHandle).
+    [DllImport(LibraryName)]
+    private static extern unsafe int XGQuantileDMatrixCreateFromCallback(
+        IntPtr iterator,
+        SafeDMatrixHandle proxy,
+        IntPtr reference,
+        delegate* unmanaged<IntPtr, void> reset,
+        delegate* unmanaged<IntPtr, int> next,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string config,
+        out SafeDMatrixHandle handle);
+
+    [DllImport(LibraryName)]
     internal static extern unsafe int XGDMatrixSetFloatInfo(
         SafeDMatrixHandle handle, [MarshalAs(UnmanagedType.LPUTF8Str)] string field, float* values, ulong length);
 
@@ -350,6 +419,56 @@ internal static class XGBoostNative
         out ulong dimensions,
         out IntPtr shape,
         out IntPtr scores);
+
+    /// <summary>
+    /// The iterator state behind <see cref="CreateQuantileDMatrix"/>: one batch, handed to the proxy matrix on each pass.
+    /// The callbacks run on the calling thread, inside XGQuantileDMatrixCreateFromCallback; an exception must not cross
+    /// into native code, so it ends the iteration and is rethrown once the call returns.
+    /// </summary>
+    private sealed class DenseBatch(SafeDMatrixHandle proxy, string arrayInterface, float[] labels)
+    {
+        private bool _delivered;
+
+        public Exception? Failure { get; private set; }
+
+        [UnmanagedCallersOnly]
+        public static void Reset(IntPtr state) => From(state)._delivered = false;
+
+        [UnmanagedCallersOnly]
+        public static unsafe int Next(IntPtr state)
+        {
+            var batch = From(state);
+            if (batch._delivered || batch.Failure is not null)
+            {
+                return 0;
+            }
+
+            try
+            {
+                Check(XGProxyDMatrixSetDataDense(batch.Proxy, batch.ArrayInterface));
+                fixed (float* label = batch.Labels)
+                {
+                    Check(XGDMatrixSetFloatInfo(batch.Proxy, "label", label, (ulong)batch.Labels.Length));
+                }
+
+                batch._delivered = true;
+                return 1;
+            }
+            catch (Exception e)
+            {
+                batch.Failure = e;
+                return 0;
+            }
+        }
+
+        private SafeDMatrixHandle Proxy => proxy;
+
+        private string ArrayInterface => arrayInterface;
+
+        private float[] Labels => labels;
+
+        private static DenseBatch From(IntPtr state) => (DenseBatch)GCHandle.FromIntPtr(state).Target!;
+    }
 
     // ---- Handles -------------------------------------------------------------------------------
 

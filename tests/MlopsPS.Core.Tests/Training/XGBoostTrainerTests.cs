@@ -45,6 +45,59 @@ public class XGBoostTrainerTests
     }
 
     [Theory]
+    [InlineData("tree_method", "exact")]
+    [InlineData("tree_method", "approx")]
+    [InlineData("booster", "gblinear")]
+    [InlineData("max_bin", "16")]
+    public void Train_MethodsBesidesDefaultHist_TrainWithAnEvaluationSet(string parameter, string value)
+    {
+        // hist alone trains from a quantile DMatrix; exact, approx and gblinear need the values, max_bin sizes the bins.
+        var (features, labels) = SyntheticData.Signal(1500, seed: 5);
+        var (evalX, evalY) = SyntheticData.Signal(500, seed: 6);
+        var parameters = SyntheticData.SmallTrainer().Parameters.With(parameter, value);
+
+        // The evaluation set's predictions as a retrain takes them (in-place prediction has no gblinear).
+        using var fitted = new XGBoostTrainer(parameters, rounds: 10).Fit(features, labels, evalX, evalY, progress: null, CancellationToken.None);
+        var metrics = BinaryClassificationMetrics.Compute(evalY, fitted.EvalPredictions);
+
+        Assert.Equal(10, fitted.EvalHistory.Count);
+        Assert.True(metrics.RocAuc > 0.85, $"roc_auc {metrics.RocAuc}");
+    }
+
+    [Fact]
+    public void Train_MaxBin_ReachesTheQuantileMatrix()
+    {
+        // With 8 bins per feature every split threshold is one of 8 cut points; with the default 256 there are more.
+        var (features, labels) = SyntheticData.Signal(3000, seed: 8);
+        using var coarse = new XGBoostTrainer(SyntheticData.SmallTrainer().Parameters.With("max_bin", 8), rounds: 20).Train(features, labels);
+        using var fine = new XGBoostTrainer(SyntheticData.SmallTrainer().Parameters, rounds: 20).Train(features, labels);
+
+        Assert.True(DistinctThresholds(coarse, feature: 0) <= 8, $"{DistinctThresholds(coarse, 0)} thresholds on feature 0 with max_bin 8");
+        Assert.True(DistinctThresholds(fine, feature: 0) > 8);
+    }
+
+    private static int DistinctThresholds(TrainedModel model, int feature)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(model.ToJson());
+        var thresholds = new HashSet<float>();
+        foreach (var tree in json.RootElement.GetProperty("learner").GetProperty("gradient_booster").GetProperty("model").GetProperty("trees").EnumerateArray())
+        {
+            var splits = tree.GetProperty("split_indices").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+            var conditions = tree.GetProperty("split_conditions").EnumerateArray().Select(e => e.GetSingle()).ToArray();
+            var leftChildren = tree.GetProperty("left_children").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+            for (var node = 0; node < splits.Length; node++)
+            {
+                if (leftChildren[node] != -1 && splits[node] == feature)
+                {
+                    thresholds.Add(conditions[node]);
+                }
+            }
+        }
+
+        return thresholds.Count;
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData(3)]
     public void Fit_TheTrainingBoostersJsonAndImportance_AreThoseOfTheModelLoadedFromIt(int? earlyStopping)
