@@ -85,6 +85,45 @@ function Merge-WrkRun {
     }
 }
 
+function Start-LineServer {
+    # Starts a long-lived process that answers each line on its stdin with one JSON line on its stdout (stderr is left
+    # to the console). A benchmark alternating two such processes run by run keeps each pair of runs seconds apart.
+    param([Parameter(Mandatory)][string] $FileName, [Parameter(Mandatory)][string[]] $Arguments)
+    $start = [System.Diagnostics.ProcessStartInfo]::new($FileName)
+    foreach ($argument in $Arguments) { $start.ArgumentList.Add($argument) }
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.UseShellExecute = $false
+    [System.Diagnostics.Process]::Start($start)
+}
+
+function Start-PwshLineServer {
+    # A line server running a pwsh script file, with the pwsh that runs this one (the dotnet tool runs as 'dotnet pwsh.dll').
+    param([Parameter(Mandatory)][string] $Script, [string[]] $Arguments = @())
+    $exe = [System.Environment]::ProcessPath
+    $prefix = @(if ($exe -match 'dotnet(\.exe)?$') { Join-Path $PSHOME 'pwsh.dll' })
+    Start-LineServer $exe (@($prefix) + @('-NoProfile', '-NonInteractive', '-File', $Script) + $Arguments)
+}
+
+function Invoke-LineServer {
+    # Sends one request line and returns the JSON answer; lines before it that are not JSON are skipped.
+    param([Parameter(Mandatory)][System.Diagnostics.Process] $Server, [Parameter(Mandatory)][string] $Request)
+    $Server.StandardInput.WriteLine($Request)
+    $Server.StandardInput.Flush()
+    while ($null -ne ($line = $Server.StandardOutput.ReadLine())) {
+        if ($line.StartsWith('{')) { return $line | ConvertFrom-Json }
+    }
+    throw "The benchmark process $($Server.Id) ended without answering '$Request' (exit code $(if ($Server.WaitForExit(5000)) { $Server.ExitCode }))."
+}
+
+function Stop-LineServer {
+    # Closes the server's stdin, which ends its loop; kills it if it has not ended within 30 s.
+    param([System.Diagnostics.Process] $Server)
+    if (-not $Server) { return }
+    $Server.StandardInput.Close()
+    if (-not $Server.WaitForExit(30000)) { $Server.Kill($true) }
+}
+
 function Get-Median([double[]] $Values) {
     # The middle value; for an even count, the mean of the two middle ones.
     $sorted = @($Values | Sort-Object)
@@ -117,4 +156,5 @@ function New-BenchResult {
     [pscustomobject]$result
 }
 
-Export-ModuleMember -Function Invoke-Pwsh, Invoke-BenchTool, Invoke-Python, Invoke-Wrk, Merge-WrkRun, Get-Median, New-BenchResult
+Export-ModuleMember -Function Invoke-Pwsh, Invoke-BenchTool, Invoke-Python, Invoke-Wrk, Merge-WrkRun, Start-LineServer, Start-PwshLineServer,
+    Invoke-LineServer, Stop-LineServer, Get-Median, New-BenchResult
