@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using MlopsPS.Core.Models;
+using MlopsPS.Core.Monitoring;
 using MlopsPS.Core.Serving;
 using MlopsPS.Core.Serving.Protocol;
 using MlopsPS.Core.Store;
@@ -351,6 +352,44 @@ public abstract class EndpointManagerTests : IDisposable
         var endpoint = machineA.GetEndpoint("multi");
         Assert.Equal((EndpointStatus.Running, EndpointHealth.Healthy), (endpoint.Status, endpoint.Health));
         Assert.Equal(EndpointHealth.Healthy, endpoint.Hosts.Single(h => h.MachineName == "machine-a").Health);
+    }
+
+    [Fact]
+    public async Task TwoHostsOnTwoMachines_EachHostsPredictions_GoToTheSharedLog()
+    {
+        var machineA = new EndpointManager(_temp.Store, HostDirectory, machineName: "machine-a");
+        var machineB = new EndpointManager(_temp.OpenAgain(), HostDirectory, machineName: "machine-b");
+        machineA.Publish("shared", RegisterModel(_temp.Store, "shared", seed: 1));
+        var urls = machineB.Start("shared").Hosts.ToDictionary(h => h.MachineName, h => h.Url!);
+
+        // Each machine's host gets its own first input value and count, so the log shows whose predictions it holds.
+        async Task Send(string url, double signal, int requests)
+        {
+            using var http = Client(url);
+            var body = $$$"""{"dataframe_split": {"columns": ["iot_signal_1", "iot_signal_2", "iot_signal_3", "iot_signal_4"], "data": [[{{{signal.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}, 200.5, 30.5, 14.5]]}}""";
+            for (var i = 0; i < requests; i++)
+            {
+                using var response = await PostAsync(http, body);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        }
+
+        await Send(urls["machine-a"], 1.5, 7);
+        await Send(urls["machine-b"], 2.5, 11);
+
+        // Each host's writer flushes about every 100 ms.
+        var log = new PredictionLog(_temp.OpenAgain());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        IReadOnlyList<LoggedPrediction> logged;
+        do
+        {
+            await Task.Delay(100);
+            logged = log.List("shared");
+        }
+        while (logged.Count < 18 && DateTime.UtcNow < deadline);
+
+        Assert.Equal(7, logged.Count(p => p.Inputs["iot_signal_1"] == 1.5));
+        Assert.Equal(11, logged.Count(p => p.Inputs["iot_signal_1"] == 2.5));
     }
 
     [Fact]
