@@ -64,8 +64,8 @@ function Measure-TrackingCost {
         [int] $ThousandRowRepeats = 2,
         # The longest wait for the writer to log its backlog after a round with tracking on. The writer drains at its
         # budget's pace (5% of the machine), so a 1,000-row flood's backlog of up to 1,000,000 predictions takes
-        # seconds on SQLite and most of a minute on a PostgreSQL server that shares the machine.
-        [int] $CatchUpSeconds = 30
+        # up to half a minute on SQLite and most of a minute on a PostgreSQL server that shares the machine.
+        [int] $CatchUpSeconds = 120
     )
     if (-not (Get-Command wrk -ErrorAction Ignore)) { throw 'wrk is missing: apt-get install wrk' }
     $bodies = New-Item -ItemType Directory (Join-Path $WorkDir "monitoring-bodies-$Backend") -Force
