@@ -16,8 +16,8 @@ public sealed record RetrainTimings
     public TimeSpan Split { get; init; }
 
     /// <summary>
-    /// Building libxgboost's training and test DMatrix and, for float matrices of 8 MB or more, the blocking collection
-    /// that hands them back once libxgboost has copied them.
+    /// Building libxgboost's training and test matrices and, for float matrices of 8 MB or more, the two blocking
+    /// collections around it: one of the scan's garbage before, one that hands the float matrices back after.
     /// </summary>
     public TimeSpan DMatrix { get; init; }
 
