@@ -156,10 +156,10 @@ public sealed class XGBoostTrainer
 
         XGBoostLibrary.EnsureLoaded();
         var started = Stopwatch.GetTimestamp();
-        var dtrain = CreateMatrix(train, labels, quantile: HistogramBins is not null);
+        var dtrain = CreateMatrix(train, labels, quantileBins: HistogramBins);
         try
         {
-            var deval = eval is null ? null : CreateMatrix(eval, evalLabels!, quantile: false);
+            var deval = eval is null ? null : CreateMatrix(eval, evalLabels!, quantileBins: null);
             return new TrainingMatrices(dtrain, deval, train.ColumnNames, eval?.Rows ?? 0, Stopwatch.GetElapsedTime(started));
         }
         catch
@@ -282,13 +282,13 @@ public sealed class XGBoostTrainer
     // rows of hist training go into a quantile DMatrix: it holds one byte per value where a DMatrix holds eight (the
     // value and its column), and trains the same trees (the same sketch of the same rows; a test compares them with
     // Python's xgb.train on DMatrix objects). The evaluation rows stay a DMatrix: libxgboost 1.7 predicts the
-    // evaluation set after every round, and from a quantile DMatrix that took half as long again as the rounds.
-    private unsafe SafeDMatrixHandle CreateMatrix(FeatureMatrix data, float[] labels, bool quantile)
+    // evaluation set after every round, and from a quantile DMatrix that made the rounds about 1.5 times as long.
+    private unsafe SafeDMatrixHandle CreateMatrix(FeatureMatrix data, float[] labels, int? quantileBins)
     {
         SafeDMatrixHandle matrix;
-        if (quantile)
+        if (quantileBins is int bins)
         {
-            matrix = CreateQuantileDMatrix(data.Values, data.Rows, data.Columns, labels, Parameters.Threads, HistogramBins!.Value);
+            matrix = CreateQuantileDMatrix(data.Values, data.Rows, data.Columns, labels, Parameters.Threads, bins);
         }
         else
         {
