@@ -12,27 +12,20 @@ public sealed class SqliteJobDefinitionTests() : JobDefinitionTests(StoreBackend
 [Collection(PostgresCollection.Name)]
 public sealed class PostgreSqlJobDefinitionTests(PostgresCluster cluster) : JobDefinitionTests(StoreBackend.PostgreSql, cluster);
 
-public abstract class JobDefinitionTests : IDisposable
+public abstract class JobDefinitionTests : PerBackendTests
 {
-    private readonly TemporaryStore _temp;
     private readonly JobCatalog _catalog;
 
     protected JobDefinitionTests(StoreBackend backend, PostgresCluster? cluster)
+        : base(backend, cluster)
     {
-        _temp = new TemporaryStore(backend, cluster);
-        _catalog = new JobCatalog(_temp.Store);
-    }
-
-    public void Dispose()
-    {
-        _temp.Dispose();
-        GC.SuppressFinalize(this);
+        _catalog = new JobCatalog(Temp.Store);
     }
 
     [Fact]
     public void Register_StoresEveryField_AndGetFindsTheJobWhateverTheCase()
     {
-        var script = Path.Combine(_temp.Root, "batch.ps1");
+        var script = Path.Combine(Temp.Root, "batch.ps1");
         File.WriteAllText(script, "param($Table) New-Batch -Table $Table");
         _catalog.Register(new JobSpec
         {
@@ -40,7 +33,7 @@ public abstract class JobDefinitionTests : IDisposable
             Script = JobScript.File(script, "-Table telco"),
             Timeout = TimeSpan.FromMinutes(5),
             Environment = new Dictionary<string, string> { ["LAB"] = "telco" },
-            WorkingDirectory = _temp.Root,
+            WorkingDirectory = Temp.Root,
             Description = "appends a batch",
         });
 
@@ -52,7 +45,7 @@ public abstract class JobDefinitionTests : IDisposable
         Assert.Equal(JobScheduleKind.Manual, job.Schedule.Kind);
         Assert.Equal(TimeSpan.FromMinutes(5), job.Timeout);
         Assert.Equal("telco", job.Environment["LAB"]);
-        Assert.Equal(_temp.Root, job.WorkingDirectory);
+        Assert.Equal(Temp.Root, job.WorkingDirectory);
         Assert.Equal("appends a batch", job.Description);
         Assert.Null(job.LastRunId);
         Assert.Null(job.NextRunTime);
@@ -98,7 +91,7 @@ public abstract class JobDefinitionTests : IDisposable
     public void Register_RefusesAMissingOrRelativeScriptFile_AReservedVariable_AndATimeoutUnderASecond()
     {
         Assert.Throws<InvalidJobDefinitionException>(() => _catalog.Register(new JobSpec { Name = "a", Script = JobScript.File("relative.ps1") }));
-        Assert.Throws<InvalidJobDefinitionException>(() => _catalog.Register(new JobSpec { Name = "a", Script = JobScript.File(Path.Combine(_temp.Root, "missing.ps1")) }));
+        Assert.Throws<InvalidJobDefinitionException>(() => _catalog.Register(new JobSpec { Name = "a", Script = JobScript.File(Path.Combine(Temp.Root, "missing.ps1")) }));
         Assert.Throws<InvalidJobDefinitionException>(() => _catalog.Register(Shell("a", "true") with { Environment = new Dictionary<string, string> { ["MLOPSPS_HOME"] = "/elsewhere" } }));
         Assert.Throws<InvalidJobDefinitionException>(() => _catalog.Register(Shell("a", "true", timeout: TimeSpan.FromMilliseconds(10))));
     }
@@ -107,7 +100,7 @@ public abstract class JobDefinitionTests : IDisposable
     public void CronJob_ShowsItsNextTick()
     {
         var clock = new ManualClock(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
-        var catalog = new JobCatalog(_temp.Store, clock);
+        var catalog = new JobCatalog(Temp.Store, clock);
         catalog.Register(Shell("every 5 s", "true", JobSchedule.OnCron("*/5 * * * * *")));
         clock.Advance(TimeSpan.FromSeconds(7));
         Assert.Equal(new DateTime(2025, 1, 1, 12, 0, 10, DateTimeKind.Utc), catalog.Get("every 5 s").NextRunTime);

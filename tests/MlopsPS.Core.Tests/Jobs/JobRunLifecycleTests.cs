@@ -13,26 +13,19 @@ public sealed class SqliteJobRunLifecycleTests() : JobRunLifecycleTests(StoreBac
 public sealed class PostgreSqlJobRunLifecycleTests(PostgresCluster cluster) : JobRunLifecycleTests(StoreBackend.PostgreSql, cluster);
 
 /// <summary>The run states in the catalog: queueing, claims, outcomes, stops and dead runners, without processes.</summary>
-public abstract class JobRunLifecycleTests : IDisposable
+public abstract class JobRunLifecycleTests : PerBackendTests
 {
-    private readonly TemporaryStore _temp;
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private readonly JobCatalog _catalog;
     private readonly RunnerLease _me = RunnerLease.ForThisProcess();
 
     protected JobRunLifecycleTests(StoreBackend backend, PostgresCluster? cluster)
+        : base(backend, cluster)
     {
-        _temp = new TemporaryStore(backend, cluster);
-        _catalog = new JobCatalog(_temp.Store, _clock);
+        _catalog = new JobCatalog(Temp.Store, _clock);
         _catalog.Register(Shell("New Batch", "true"));
         _catalog.Register(Shell("Retrain XGBoost", "true", JobSchedule.DependsOn("New Batch")));
         _catalog.Register(Shell("API Redeployment", "true", JobSchedule.DependsOn("Retrain XGBoost")));
-    }
-
-    public void Dispose()
-    {
-        _temp.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     [Fact]

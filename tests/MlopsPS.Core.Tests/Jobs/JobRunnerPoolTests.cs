@@ -20,19 +20,18 @@ public sealed class PostgreSqlJobRunnerPoolTests(PostgresCluster cluster) : JobR
 /// this process, then separate runner processes, each with its own working folder and nothing shared but the store),
 /// and leases that fail the runs of a runner killed with SIGKILL, by its silence, not by its pid.
 /// </summary>
-public abstract class JobRunnerPoolTests : IDisposable
+public abstract class JobRunnerPoolTests : PerBackendTests
 {
-    private readonly TemporaryStore _temp;
     private readonly JobCatalog _catalog;
     private readonly List<Process> _processes = [];
 
     protected JobRunnerPoolTests(StoreBackend backend, PostgresCluster? cluster)
+        : base(backend, cluster)
     {
-        _temp = new TemporaryStore(backend, cluster);
-        _catalog = new JobCatalog(_temp.Store);
+        _catalog = new JobCatalog(Temp.Store);
     }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
         foreach (var process in _processes)
         {
@@ -44,8 +43,7 @@ public abstract class JobRunnerPoolTests : IDisposable
             process.Dispose();
         }
 
-        _temp.Dispose();
-        GC.SuppressFinalize(this);
+        base.Dispose(disposing);
     }
 
     private static string RunnerDll { get; } =
@@ -91,7 +89,7 @@ public abstract class JobRunnerPoolTests : IDisposable
     [Fact]
     public void TwoRunnerProcesses_WithTheirOwnFolders_ExecuteEveryQueuedRunExactlyOnce()
     {
-        var trace = Path.Combine(_temp.Root, "trace.txt");
+        var trace = Path.Combine(Temp.Root, "trace.txt");
         for (var j = 0; j < 4; j++)
         {
             // Appends "<run> <runner>" once per execution: the observable of exactly once.
@@ -143,7 +141,7 @@ public abstract class JobRunnerPoolTests : IDisposable
         Assert.Equal(JobRunStatus.Running, _catalog.GetRun(run.RunId).Status); // not by a pid: the lease still holds
 
         // Another runner (or any cmdlet) reads the history after the lease expired.
-        var other = new JobCatalog(_temp.OpenAgain());
+        var other = new JobCatalog(Temp.OpenAgain());
         var failed = WaitFor(() => other.GetRun(run.RunId) is { Status: JobRunStatus.Failed } r ? r : null, TimeSpan.FromSeconds(20));
         try
         {
@@ -168,11 +166,11 @@ public abstract class JobRunnerPoolTests : IDisposable
     private Process StartWorker(string name, int leaseSeconds, string? host = null, bool exitWhenIdle = true)
     {
         Assert.True(File.Exists(RunnerDll), $"The job runner is not built at {RunnerDll}.");
-        var folder = Path.Combine(_temp.Root, "machine-" + name);
+        var folder = Path.Combine(Temp.Root, "machine-" + name);
         Directory.CreateDirectory(folder);
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
         var start = new ProcessStartInfo(dotnet) { UseShellExecute = false, WorkingDirectory = folder };
-        foreach (var argument in new[] { RunnerDll, "worker", "--store", _temp.Location, "--shell", "/bin/sh", "--lease-seconds", leaseSeconds.ToString(CultureInfo.InvariantCulture), "--idle-poll-ms", "100", "--log", Path.Combine(folder, "runner.log") })
+        foreach (var argument in new[] { RunnerDll, "worker", "--store", Temp.Location, "--shell", "/bin/sh", "--lease-seconds", leaseSeconds.ToString(CultureInfo.InvariantCulture), "--idle-poll-ms", "100", "--log", Path.Combine(folder, "runner.log") })
         {
             start.ArgumentList.Add(argument);
         }

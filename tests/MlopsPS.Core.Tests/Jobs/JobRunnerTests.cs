@@ -17,26 +17,19 @@ public sealed class PostgreSqlJobRunnerTests(PostgresCluster cluster) : JobRunne
 /// The runner in this process with /bin/sh as the job's program: real processes, logs, timeouts and queueing, in
 /// milliseconds. The Pester tests run the same with pwsh and the detached runner process.
 /// </summary>
-public abstract class JobRunnerTests : IDisposable
+public abstract class JobRunnerTests : PerBackendTests
 {
-    private readonly TemporaryStore _temp;
     private readonly JobCatalog _catalog;
     private readonly JobRunner _runner;
 
     protected JobRunnerTests(StoreBackend backend, PostgresCluster? cluster)
+        : base(backend, cluster)
     {
-        _temp = new TemporaryStore(backend, cluster);
-        _catalog = new JobCatalog(_temp.Store);
+        _catalog = new JobCatalog(Temp.Store);
         _runner = new JobRunner(_catalog, new ShellCommands(), pollInterval: TimeSpan.FromMilliseconds(20));
     }
 
-    public void Dispose()
-    {
-        _temp.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    private string Trace => Path.Combine(_temp.Root, "trace.txt");
+    private string Trace => Path.Combine(Temp.Root, "trace.txt");
 
     [Fact]
     public void RunChain_RunsAThreeJobChainInOrder_EachAfterItsParentSucceeded()
@@ -116,8 +109,8 @@ public abstract class JobRunnerTests : IDisposable
         _runner.RunChain(run.RunId);
 
         var log = _catalog.ReadLog(run.RunId);
-        Assert.Contains($"home={_temp.Location} job=env run={run.RunId} lab=telco cwd={_temp.Root}", log);
-        Assert.StartsWith(Path.Combine(_temp.Root, "logs", "jobs"), _catalog.GetRun(run.RunId).LogPath);
+        Assert.Contains($"home={Temp.Location} job=env run={run.RunId} lab=telco cwd={Temp.Root}", log);
+        Assert.StartsWith(Path.Combine(Temp.Root, "logs", "jobs"), _catalog.GetRun(run.RunId).LogPath);
         Assert.Equal(2, _catalog.ReadLog(run.RunId, tail: 2).Count);
     }
 
@@ -129,7 +122,7 @@ public abstract class JobRunnerTests : IDisposable
         var second = _catalog.EnqueueManual("exclusive");
 
         // Two runners, as two shells would start.
-        var other = new JobRunner(new JobCatalog(_temp.Store), new ShellCommands(), pollInterval: TimeSpan.FromMilliseconds(20));
+        var other = new JobRunner(new JobCatalog(Temp.Store), new ShellCommands(), pollInterval: TimeSpan.FromMilliseconds(20));
         var a = Task.Run(() => other.RunChain(second.RunId));
         var b = Task.Run(() => _runner.RunChain(first.RunId));
         await Task.WhenAll(a, b);
@@ -143,7 +136,7 @@ public abstract class JobRunnerTests : IDisposable
     [Fact]
     public void AProcessThatCannotStart_FailsTheRunWithTheReason()
     {
-        var gone = Path.Combine(_temp.Root, "gone");
+        var gone = Path.Combine(Temp.Root, "gone");
         Directory.CreateDirectory(gone);
         _catalog.Register(Shell("nowhere", "true") with { WorkingDirectory = gone });
         Directory.Delete(gone);

@@ -13,29 +13,22 @@ public sealed class SqliteJobSchedulerTests() : JobSchedulerTests(StoreBackend.S
 public sealed class PostgreSqlJobSchedulerTests(PostgresCluster cluster) : JobSchedulerTests(StoreBackend.PostgreSql, cluster);
 
 /// <summary>The cron due-time logic, with a clock the test moves: no test waits for a tick.</summary>
-public abstract class JobSchedulerTests : IDisposable
+public abstract class JobSchedulerTests : PerBackendTests
 {
     private static readonly DateTimeOffset s_noon = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     private static readonly RunnerLease s_me = RunnerLease.ForThisProcess();
 
-    private readonly TemporaryStore _temp;
     private readonly ManualClock _clock = new(s_noon);
     private readonly JobCatalog _catalog;
     private readonly List<JobRun> _launched = [];
     private readonly JobScheduler _scheduler;
 
     protected JobSchedulerTests(StoreBackend backend, PostgresCluster? cluster)
+        : base(backend, cluster)
     {
-        _temp = new TemporaryStore(backend, cluster);
-        _catalog = new JobCatalog(_temp.Store, _clock);
+        _catalog = new JobCatalog(Temp.Store, _clock);
         _scheduler = new JobScheduler(_catalog, _launched.Add, _clock);
-    }
-
-    public void Dispose()
-    {
-        _temp.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     /// <summary>Plays the runner: every queued run starts and succeeds, so the next tick queues a new run.</summary>
@@ -70,7 +63,7 @@ public abstract class JobSchedulerTests : IDisposable
     {
         _catalog.Register(Shell("every minute", "true", JobSchedule.OnCron("* * * * *")));
         _clock.Advance(TimeSpan.FromSeconds(61));
-        var other = new JobScheduler(new JobCatalog(_temp.Store, _clock), _launched.Add, _clock);
+        var other = new JobScheduler(new JobCatalog(Temp.Store, _clock), _launched.Add, _clock);
 
         Assert.Single(_scheduler.Tick());
         RunQueued();

@@ -14,30 +14,23 @@ public sealed class SqliteGroundTruthLogTests() : GroundTruthLogTests(StoreBacke
 public sealed class PostgreSqlGroundTruthLogTests(PostgresCluster cluster) : GroundTruthLogTests(StoreBackend.PostgreSql, cluster);
 
 /// <summary>Delayed ground truth (the lab's track_delayed_metrics) against a real store. Once per backend.</summary>
-public abstract class GroundTruthLogTests : IDisposable
+public abstract class GroundTruthLogTests : PerBackendTests
 {
-    private readonly TemporaryStore _temp;
 
     protected GroundTruthLogTests(StoreBackend backend, PostgresCluster? cluster)
+        : base(backend, cluster)
     {
-        _temp = new TemporaryStore(backend, cluster);
-    }
-
-    public void Dispose()
-    {
-        _temp.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     [Fact]
     public void KnownIdsAreRecorded_UnknownIdsAreReportedOneByOne_NotDropped()
     {
         var request = Request(Source(), 1_700_000_000_000, 100, 0.9f, 0.1f, 0.7f);
-        Log(_temp.Store, request);
+        Log(Temp.Store, request);
         var ids = Enumerable.Range(0, 3).Select(i => PredictionIds.ForRow(request.RequestId, i)).ToArray();
         var unknown = PredictionIds.ForRow(PredictionIds.NewRequestId(), 0);
 
-        var outcomes = new GroundTruthLog(_temp.Store).Record(
+        var outcomes = new GroundTruthLog(Temp.Store).Record(
         [
             new(ids[0], "1"),
             new(unknown, "1"),
@@ -55,7 +48,7 @@ public abstract class GroundTruthLogTests : IDisposable
         Assert.Equal(new bool?[] { true, false, false }, new[] { outcomes[0], outcomes[2], outcomes[4] }.Select(o => (bool?)o.Recorded!.Correct));
         Assert.Equal(ids[1], outcomes[2].Recorded!.PredictionId);
 
-        var logged = new PredictionLog(_temp.Store).List();
+        var logged = new PredictionLog(Temp.Store).List();
         Assert.Equal(new[] { "1", "1", "0" }, logged.Select(p => p.Label));
         Assert.Equal(new bool?[] { true, false, false }, logged.Select(p => p.Correct));
     }
@@ -64,33 +57,33 @@ public abstract class GroundTruthLogTests : IDisposable
     public void ALaterLabel_ReplacesTheEarlierOne()
     {
         var request = Request(Source(), 1_700_000_000_000, 100, 0.9f);
-        Log(_temp.Store, request);
+        Log(Temp.Store, request);
         var id = PredictionIds.ForRow(request.RequestId, 0);
-        var log = new GroundTruthLog(_temp.Store);
+        var log = new GroundTruthLog(Temp.Store);
 
         log.Record([new(id, "0")]);
         var second = Assert.Single(log.Record([new(id, "1")]));
 
         Assert.True(second.Recorded!.Correct);
-        Assert.Equal("1", new PredictionLog(_temp.Store).Get(id).Label);
+        Assert.Equal("1", new PredictionLog(Temp.Store).Get(id).Label);
     }
 
     [Fact]
     public void LabelsMustBeTheModelsClassLabels_ANumberEqualToOneIsTakenAsIt()
     {
         // A registered version, so its MLmodel file names the class labels 0 and 1.
-        var version = Serving.ServingTestSupport.RegisterModel(_temp.Store, "celltower", seed: 1, rounds: 2);
+        var version = Serving.ServingTestSupport.RegisterModel(Temp.Store, "celltower", seed: 1, rounds: 2);
         var request = Request(Source(version: version.Version), 1_700_000_000_000, 100, 0.9f, 0.2f, 0.3f);
-        Log(_temp.Store, request);
+        Log(Temp.Store, request);
         var ids = Enumerable.Range(0, 3).Select(i => PredictionIds.ForRow(request.RequestId, i)).ToArray();
 
-        var outcomes = new GroundTruthLog(_temp.Store).Record([new(ids[0], "1.0"), new(ids[1], "yes"), new(ids[2], " ")]);
+        var outcomes = new GroundTruthLog(Temp.Store).Record([new(ids[0], "1.0"), new(ids[1], "yes"), new(ids[2], " ")]);
 
         Assert.Equal("1", outcomes[0].Recorded!.Label);
         Assert.IsType<InvalidGroundTruthException>(outcomes[1].Error);
         Assert.Contains("(0, 1)", outcomes[1].Error!.Message);
         Assert.Equal(MlopsErrorKind.InvalidData, outcomes[1].Error!.Kind);
         Assert.IsType<InvalidGroundTruthException>(outcomes[2].Error);
-        Assert.Null(new PredictionLog(_temp.Store).Get(ids[1]).Label);
+        Assert.Null(new PredictionLog(Temp.Store).Get(ids[1]).Label);
     }
 }

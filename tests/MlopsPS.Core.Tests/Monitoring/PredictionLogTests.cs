@@ -15,19 +15,12 @@ public sealed class SqlitePredictionLogTests() : PredictionLogTests(StoreBackend
 public sealed class PostgreSqlPredictionLogTests(PostgresCluster cluster) : PredictionLogTests(StoreBackend.PostgreSql, cluster);
 
 /// <summary>Finding one prediction by its id, which the log finds through its time (it keeps no index of the ids). Once per backend.</summary>
-public abstract class PredictionLogTests : IDisposable
+public abstract class PredictionLogTests : PerBackendTests
 {
-    private readonly TemporaryStore _temp;
 
     protected PredictionLogTests(StoreBackend backend, PostgresCluster? cluster)
+        : base(backend, cluster)
     {
-        _temp = new TemporaryStore(backend, cluster);
-    }
-
-    public void Dispose()
-    {
-        _temp.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     [Fact]
@@ -37,9 +30,9 @@ public abstract class PredictionLogTests : IDisposable
         var sources = new[] { Source(), Source(endpoint: "fraud", model: "fraud", deployment: "d2"), Source(version: 2, deployment: "d3") };
         var requests = sources.SelectMany(s => new[] { Request(s, at, 100, 0.1f, 0.9f, 0.3f), Request(s, at, 200, 0.7f), Request(s, at + 1, 300, 0.2f) }).ToArray();
 
-        Log(_temp.Store, requests);
+        Log(Temp.Store, requests);
 
-        var log = new PredictionLog(_temp.Store);
+        var log = new PredictionLog(Temp.Store);
         foreach (var request in requests)
         {
             for (var row = 0; row < request.Rows; row++)

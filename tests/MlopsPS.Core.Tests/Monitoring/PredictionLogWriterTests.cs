@@ -18,19 +18,12 @@ public sealed class PostgreSqlPredictionLogWriterTests(PostgresCluster cluster) 
 /// What the scoring host's writer puts in the log, read back with plain SQL, once per backend: every column of every
 /// row, the source rows shared by writers, and several writers (hosts) at once.
 /// </summary>
-public abstract class PredictionLogWriterTests : IDisposable
+public abstract class PredictionLogWriterTests : PerBackendTests
 {
-    private readonly TemporaryStore _temp;
 
     protected PredictionLogWriterTests(StoreBackend backend, PostgresCluster? cluster)
+        : base(backend, cluster)
     {
-        _temp = new TemporaryStore(backend, cluster);
-    }
-
-    public void Dispose()
-    {
-        _temp.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     [Fact]
@@ -40,12 +33,12 @@ public abstract class PredictionLogWriterTests : IDisposable
         // spends CPU of this machine on every COPY.
         var source = Source();
         var requests = Enumerable.Range(0, 50).Select(i => Request(source, 1_700_000_000_000 + i, 100, Enumerable.Range(0, 400).Select(r => r / 400f).ToArray()));
-        using var writer = new PredictionLogWriter(_temp.Store);
+        using var writer = new PredictionLogWriter(Temp.Store);
         var before = writer.BackendCpuTime;
 
         Assert.Equal(20_000, writer.Write([Chunk(requests)]));
 
-        if (_temp.Store.Backend == StoreBackend.Sqlite)
+        if (Temp.Store.Backend == StoreBackend.Sqlite)
         {
             Assert.Null(before);
             Assert.Null(writer.BackendCpuTime);
@@ -72,14 +65,14 @@ public abstract class PredictionLogWriterTests : IDisposable
         }
 
         var chunks = new[] { Chunk(requests.Take(4)), Chunk(requests.Skip(4)) };
-        using (var writer = new PredictionLogWriter(_temp.Store))
+        using (var writer = new PredictionLogWriter(Temp.Store))
         {
             Assert.Equal(70, writer.Write(chunks));
         }
 
-        var stored = ReadLog(_temp.Store);
+        var stored = ReadLog(Temp.Store);
         Assert.Equal(70, stored.Count);
-        Assert.Equal(2, CountSources(_temp.Store));
+        Assert.Equal(2, CountSources(Temp.Store));
         var expected = requests.SelectMany(q => Enumerable.Range(0, q.Rows).Select(r => (Request: q, Row: r))).ToArray();
         var sourceIds = new Dictionary<string, long>();
         foreach (var (request, row) in expected)
@@ -107,7 +100,7 @@ public abstract class PredictionLogWriterTests : IDisposable
         const int batches = 25;
         Parallel.For(0, hosts, new ParallelOptions { MaxDegreeOfParallelism = hosts }, h =>
         {
-            var store = _temp.OpenAgain();
+            var store = Temp.OpenAgain();
             using var writer = new PredictionLogWriter(store);
             for (var b = 0; b < batches; b++)
             {
@@ -116,33 +109,33 @@ public abstract class PredictionLogWriterTests : IDisposable
             }
         });
 
-        Assert.Equal(hosts * batches * 5, ReadLog(_temp.Store).Count);
-        Assert.Equal(1, CountSources(_temp.Store));
+        Assert.Equal(hosts * batches * 5, ReadLog(Temp.Store).Count);
+        Assert.Equal(1, CountSources(Temp.Store));
     }
 
     [Fact]
     public void AFailedBatch_LeavesNothing_AndTheNextBatchMakesItsSourceAgain()
     {
         var source = Source(endpoint: "retry");
-        using var writer = new PredictionLogWriter(_temp.Store);
+        using var writer = new PredictionLogWriter(Temp.Store);
         Assert.Equal(2, writer.Write([Chunk([Request(source, 1_700_000_000_000, 10, 0.1f, 0.9f)])]));
 
         // The log table gone for a moment (a broken store): the batch fails as a whole, then writing resumes.
-        using (var connection = _temp.Store.Database.Open())
+        using (var connection = Temp.Store.Database.Open())
         {
             CatalogDatabase.Execute(connection, null, "ALTER TABLE prediction_log RENAME TO prediction_log_away");
         }
 
         Assert.ThrowsAny<Exception>(() => writer.Write([Chunk([Request(Source(endpoint: "other"), 1_700_000_000_001, 10, 0.5f)])]));
-        using (var connection = _temp.Store.Database.Open())
+        using (var connection = Temp.Store.Database.Open())
         {
             CatalogDatabase.Execute(connection, null, "ALTER TABLE prediction_log_away RENAME TO prediction_log");
             Assert.Equal(1L, Convert.ToInt64(CatalogDatabase.Scalar(connection, null, "SELECT COUNT(*) FROM prediction_sources")));
         }
 
         Assert.Equal(1, writer.Write([Chunk([Request(Source(endpoint: "other"), 1_700_000_000_002, 10, 0.5f)])]));
-        Assert.Equal(3, ReadLog(_temp.Store).Count);
-        Assert.Equal(2, CountSources(_temp.Store));
+        Assert.Equal(3, ReadLog(Temp.Store).Count);
+        Assert.Equal(2, CountSources(Temp.Store));
     }
 
     private static PredictionChunk Chunk(IEnumerable<PredictionBatch> requests)

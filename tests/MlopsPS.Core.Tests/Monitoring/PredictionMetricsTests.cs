@@ -14,12 +14,11 @@ public sealed class SqlitePredictionMetricsTests() : PredictionMetricsTests(Stor
 public sealed class PostgreSqlPredictionMetricsTests(PostgresCluster cluster) : PredictionMetricsTests(StoreBackend.PostgreSql, cluster);
 
 /// <summary>Metric windows over a prediction log whose every value is known, checked by hand. Once per backend.</summary>
-public abstract class PredictionMetricsTests : IDisposable
+public abstract class PredictionMetricsTests : PerBackendTests
 {
     // A multiple of 5 seconds, so 5-second windows start on it.
     private const long T0 = 1_700_000_000_000;
 
-    private readonly TemporaryStore _temp;
     private readonly string[] _ids = new string[10];
 
     /// <summary>
@@ -30,25 +29,19 @@ public abstract class PredictionMetricsTests : IDisposable
     /// truth  1 0 1 1 0 1 0 0 - -
     /// </summary>
     protected PredictionMetricsTests(StoreBackend backend, PostgresCluster? cluster)
+        : base(backend, cluster)
     {
-        _temp = new TemporaryStore(backend, cluster);
         var source = Source();
         var requests = Enumerable.Range(0, 10).Select(i => Request(source, T0 + (i * 1000), (i + 1) * 1000, i < 4 ? 0.9f : 0.1f)).ToArray();
-        Log(_temp.Store, requests);
+        Log(Temp.Store, requests);
         for (var i = 0; i < 10; i++)
         {
             _ids[i] = PredictionIds.ForRow(requests[i].RequestId, 0);
         }
 
         var truth = new[] { "1", "0", "1", "1", "0", "1", "0", "0" };
-        var outcomes = new GroundTruthLog(_temp.Store).Record(truth.Select((label, i) => new GroundTruthLabel(_ids[i], label)).ToArray());
+        var outcomes = new GroundTruthLog(Temp.Store).Record(truth.Select((label, i) => new GroundTruthLabel(_ids[i], label)).ToArray());
         Assert.All(outcomes, o => Assert.Null(o.Error));
-    }
-
-    public void Dispose()
-    {
-        _temp.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     [Fact]
@@ -111,7 +104,7 @@ public abstract class PredictionMetricsTests : IDisposable
         var v2 = Source(version: 2, deployment: "d2");
         var other = Source(endpoint: "other", model: "other");
         // During a redeploy, version 1 and version 2 answer side by side.
-        Log(_temp.Store,
+        Log(Temp.Store,
             Request(v2, T0 + 500, 3000, 0.9f, 0.8f),
             Request(v2, T0 + 1500, 7000, 0.2f),
             Request(other, T0, 50, 0.9f));
@@ -134,7 +127,7 @@ public abstract class PredictionMetricsTests : IDisposable
     }
 
     private IReadOnlyList<PredictionMetricWindow> Metrics(PredictionMetricQuery query) =>
-        new PredictionMetrics(_temp.Store).Compute(query);
+        new PredictionMetrics(Temp.Store).Compute(query);
 
     private static DateTime At(int seconds) => DateTimeOffset.FromUnixTimeMilliseconds(T0 + (seconds * 1000)).UtcDateTime;
 }

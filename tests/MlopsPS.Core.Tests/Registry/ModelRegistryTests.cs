@@ -14,23 +14,16 @@ public sealed class SqliteModelRegistryTests() : ModelRegistryTests(StoreBackend
 public sealed class PostgreSqlModelRegistryTests(PostgresCluster cluster) : ModelRegistryTests(StoreBackend.PostgreSql, cluster);
 
 /// <summary>Registered models, versions and aliases, once per backend (the derived classes above).</summary>
-public abstract class ModelRegistryTests : IDisposable
+public abstract class ModelRegistryTests : PerBackendTests
 {
-    private readonly TemporaryStore _temp;
     private readonly TrackingStore _tracking;
     private readonly ModelRegistry _registry;
 
     protected ModelRegistryTests(StoreBackend backend, PostgresCluster? cluster)
+        : base(backend, cluster)
     {
-        _temp = new TemporaryStore(backend, cluster);
-        _tracking = new TrackingStore(_temp.Store);
-        _registry = new ModelRegistry(_temp.Store);
-    }
-
-    public void Dispose()
-    {
-        _temp.Dispose();
-        GC.SuppressFinalize(this);
+        _tracking = new TrackingStore(Temp.Store);
+        _registry = new ModelRegistry(Temp.Store);
     }
 
     [Fact]
@@ -110,7 +103,7 @@ public abstract class ModelRegistryTests : IDisposable
             () =>
             {
                 start.SignalAndWait();
-                return new ModelRegistry(_temp.OpenAgain()).RegisterRunModel("raced", run).Version;
+                return new ModelRegistry(Temp.OpenAgain()).RegisterRunModel("raced", run).Version;
             },
             TaskCreationOptions.LongRunning)).ToArray();
 

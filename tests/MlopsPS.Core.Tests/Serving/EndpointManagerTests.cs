@@ -20,28 +20,26 @@ public sealed class SqliteEndpointManagerTests() : EndpointManagerTests(StoreBac
 public sealed class PostgreSqlEndpointManagerTests(PostgresCluster cluster) : EndpointManagerTests(StoreBackend.PostgreSql, cluster);
 
 /// <summary>Publish, redeploy, stop, start and health of endpoints, each test with its own store and host, once per backend.</summary>
-public abstract class EndpointManagerTests : IDisposable
+public abstract class EndpointManagerTests : PerBackendTests
 {
-    private readonly TemporaryStore _temp;
     private readonly EndpointManager _manager;
 
     protected EndpointManagerTests(StoreBackend backend, PostgresCluster? cluster)
+        : base(backend, cluster)
     {
-        _temp = new TemporaryStore(backend, cluster);
-        _manager = Manager(_temp.Store);
+        _manager = Manager(Temp.Store);
     }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
         StopAll(_manager);
-        _temp.Dispose();
-        GC.SuppressFinalize(this);
+        base.Dispose(disposing);
     }
 
     [Fact]
     public void Publish_OnFirstUse_StartsAHostOnALoopbackPort_AndRecordsItsProcessAndTheDeployment()
     {
-        var version = RegisterModel(_temp.Store, "celltower", seed: 1);
+        var version = RegisterModel(Temp.Store, "celltower", seed: 1);
 
         var deployment = _manager.Publish("celltower", version);
 
@@ -67,7 +65,7 @@ public abstract class EndpointManagerTests : IDisposable
     public async Task ApiKey_IsRequiredWhenSet_ByBearerHeaderOrAccessKey_AndStoredOnlyAsAHash()
     {
         const string key = "s3cret-key-0123456789abcdef";
-        var version = RegisterModel(_temp.Store, "secured", seed: 1);
+        var version = RegisterModel(Temp.Store, "secured", seed: 1);
         var deployment = _manager.Publish("secured", version, new PublishOptions { ApiKey = key });
         using var http = Client(deployment.Url!);
 
@@ -103,16 +101,16 @@ public abstract class EndpointManagerTests : IDisposable
         }
 
         Assert.True(_manager.GetEndpoint("secured").ApiKeyRequired);
-        using (var connection = _temp.Store.Database.Open())
+        using (var connection = Temp.Store.Database.Open())
         {
             var stored = (string)CatalogDatabase.Scalar(connection, null, "SELECT api_key_hash FROM endpoints WHERE name = 'secured';")!;
             Assert.Matches("^[0-9a-f]{64}$", stored);
         }
 
-        if (_temp.Store.Backend == StoreBackend.Sqlite)
+        if (Temp.Store.Backend == StoreBackend.Sqlite)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            var catalog = File.ReadAllBytes(_temp.Store.CatalogPath).Concat(File.Exists(_temp.Store.CatalogPath + "-wal") ? File.ReadAllBytes(_temp.Store.CatalogPath + "-wal") : []).ToArray();
+            var catalog = File.ReadAllBytes(Temp.Store.CatalogPath).Concat(File.Exists(Temp.Store.CatalogPath + "-wal") ? File.ReadAllBytes(Temp.Store.CatalogPath + "-wal") : []).ToArray();
             Assert.DoesNotContain(key, System.Text.Encoding.Latin1.GetString(catalog), StringComparison.Ordinal);
         }
     }
@@ -120,7 +118,7 @@ public abstract class EndpointManagerTests : IDisposable
     [Fact]
     public void Publish_RefusesANonLoopbackAddressWithoutAnApiKey_AndAShortKey()
     {
-        var version = RegisterModel(_temp.Store, "open", seed: 1);
+        var version = RegisterModel(Temp.Store, "open", seed: 1);
 
         var open = Assert.Throws<InvalidEndpointSettingException>(() => _manager.Publish("open", version, new PublishOptions { BindAddress = "0.0.0.0" }));
         Assert.Equal(MlopsErrorKind.InvalidArgument, open.Kind);
@@ -133,7 +131,7 @@ public abstract class EndpointManagerTests : IDisposable
     [Fact]
     public async Task StopThenStart_ServesTheSameVersionAgain_AndTheHistorySaysWhenEachServed()
     {
-        var version = RegisterModel(_temp.Store, "cycle", seed: 1);
+        var version = RegisterModel(Temp.Store, "cycle", seed: 1);
         var first = _manager.Publish("cycle", version);
 
         var stopped = _manager.Stop("cycle");
@@ -159,7 +157,7 @@ public abstract class EndpointManagerTests : IDisposable
     [Fact]
     public void AHostThatDied_IsReportedAsEnded_AndStartBringsItBack()
     {
-        var version = RegisterModel(_temp.Store, "crash", seed: 1);
+        var version = RegisterModel(Temp.Store, "crash", seed: 1);
         var deployment = _manager.Publish("crash", version);
         using (var host = Process.GetProcessById(deployment.ProcessId!.Value))
         {
@@ -178,7 +176,7 @@ public abstract class EndpointManagerTests : IDisposable
     [Fact]
     public async Task RedeployUnderLoad_FailsNoRequest_AndEveryRequestAfterPublishReturns_GetsTheNewVersion()
     {
-        var versions = new[] { 1, 2, 3 }.Select(seed => RegisterModel(_temp.Store, "busy", seed)).ToArray();
+        var versions = new[] { 1, 2, 3 }.Select(seed => RegisterModel(Temp.Store, "busy", seed)).ToArray();
         var first = _manager.Publish("busy", versions[0]);
         var failures = new ConcurrentQueue<string>();
         var answers = new ConcurrentQueue<(long Started, int Version)>();
@@ -235,8 +233,8 @@ public abstract class EndpointManagerTests : IDisposable
     [Fact]
     public async Task AVersionThatFailsValidation_IsNotSwappedIn_TheOldOneKeepsServing_AndTheFailureIsRecorded()
     {
-        var good = RegisterModel(_temp.Store, "guarded", seed: 1);
-        var broken = RegisterBrokenModel(_temp.Store, "guarded");
+        var good = RegisterModel(Temp.Store, "guarded", seed: 1);
+        var broken = RegisterBrokenModel(Temp.Store, "guarded");
         var live = _manager.Publish("guarded", good);
 
         var error = Assert.Throws<InvalidModelException>(() => _manager.Publish("guarded", broken));
@@ -256,10 +254,10 @@ public abstract class EndpointManagerTests : IDisposable
     [Fact]
     public async Task TheHostItself_RefusesAModelThatDoesNotLoad_AndKeepsServingTheOldOne()
     {
-        var good = RegisterModel(_temp.Store, "hostguard", seed: 1);
-        var broken = RegisterBrokenModel(_temp.Store, "hostguard");
+        var good = RegisterModel(Temp.Store, "hostguard", seed: 1);
+        var broken = RegisterBrokenModel(Temp.Store, "hostguard");
         var live = _manager.Publish("hostguard", good);
-        var token = new EndpointCatalog(_temp.Store).ListHosts("hostguard").Single(h => h.Status == "Running").ControlToken;
+        var token = new EndpointCatalog(Temp.Store).ListHosts("hostguard").Single(h => h.Status == "Running").ControlToken;
 
         var refused = Assert.Throws<DeploymentRejectedException>(() => HostClient.Deploy(
             live.Url!, token, new DeployCommand("x", broken.ModelName, broken.Version, broken.Source, null, 1 << 20), TimeSpan.FromSeconds(30)));
@@ -275,10 +273,10 @@ public abstract class EndpointManagerTests : IDisposable
     {
         // Short leases, so that a killed host is declared dead within seconds (the hosts inherit this).
         Environment.SetEnvironmentVariable("MLOPSPS_HOST_LEASE_SECONDS", "3");
-        var machineA = new EndpointManager(_temp.Store, HostDirectory, machineName: "machine-a");
-        var machineB = new EndpointManager(_temp.OpenAgain(), HostDirectory, machineName: "machine-b");
-        var v1 = RegisterModel(_temp.Store, "multi", seed: 1);
-        var v2 = RegisterModel(_temp.Store, "multi", seed: 2);
+        var machineA = new EndpointManager(Temp.Store, HostDirectory, machineName: "machine-a");
+        var machineB = new EndpointManager(Temp.OpenAgain(), HostDirectory, machineName: "machine-b");
+        var v1 = RegisterModel(Temp.Store, "multi", seed: 1);
+        var v2 = RegisterModel(Temp.Store, "multi", seed: 2);
         machineA.Publish("multi", v1);
         var joined = machineB.Start("multi");
         var hosts = joined.Hosts;
@@ -357,9 +355,9 @@ public abstract class EndpointManagerTests : IDisposable
     [Fact]
     public async Task TwoHostsOnTwoMachines_EachHostsPredictions_GoToTheSharedLog()
     {
-        var machineA = new EndpointManager(_temp.Store, HostDirectory, machineName: "machine-a");
-        var machineB = new EndpointManager(_temp.OpenAgain(), HostDirectory, machineName: "machine-b");
-        machineA.Publish("shared", RegisterModel(_temp.Store, "shared", seed: 1));
+        var machineA = new EndpointManager(Temp.Store, HostDirectory, machineName: "machine-a");
+        var machineB = new EndpointManager(Temp.OpenAgain(), HostDirectory, machineName: "machine-b");
+        machineA.Publish("shared", RegisterModel(Temp.Store, "shared", seed: 1));
         var urls = machineB.Start("shared").Hosts.ToDictionary(h => h.MachineName, h => h.Url!);
 
         // Each machine's host gets its own first input value and count, so the log shows whose predictions it holds.
@@ -378,7 +376,7 @@ public abstract class EndpointManagerTests : IDisposable
         await Send(urls["machine-b"], 2.5, 11);
 
         // Each host's writer flushes about every 100 ms.
-        var log = new PredictionLog(_temp.OpenAgain());
+        var log = new PredictionLog(Temp.OpenAgain());
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         IReadOnlyList<LoggedPrediction> logged;
         do
@@ -398,7 +396,7 @@ public abstract class EndpointManagerTests : IDisposable
         using var blocker = new TcpListener(IPAddress.Loopback, 0);
         blocker.Start();
         var port = ((IPEndPoint)blocker.LocalEndpoint).Port;
-        var version = RegisterModel(_temp.Store, "taken", seed: 1);
+        var version = RegisterModel(Temp.Store, "taken", seed: 1);
 
         var error = Assert.Throws<EndpointHostException>(() => _manager.Publish("taken", version, new PublishOptions { Port = port, Timeout = TimeSpan.FromSeconds(30) }));
         Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
@@ -409,7 +407,7 @@ public abstract class EndpointManagerTests : IDisposable
     [Fact]
     public void EndpointNames_AreValidated_AndUnknownEndpointsAreNotFound()
     {
-        var version = RegisterModel(_temp.Store, "m", seed: 1);
+        var version = RegisterModel(Temp.Store, "m", seed: 1);
         Assert.Equal(MlopsErrorKind.InvalidArgument, Assert.Throws<InvalidEndpointSettingException>(() => _manager.Publish("../evil", version)).Kind);
         Assert.Throws<EndpointNotFoundException>(() => _manager.GetEndpoint("none"));
         Assert.Throws<EndpointNotFoundException>(() => _manager.Stop("none"));

@@ -13,21 +13,14 @@ public sealed class SqliteTrackingStoreTests() : TrackingStoreTests(StoreBackend
 public sealed class PostgreSqlTrackingStoreTests(PostgresCluster cluster) : TrackingStoreTests(StoreBackend.PostgreSql, cluster);
 
 /// <summary>Experiments and runs, once per backend (the derived classes above).</summary>
-public abstract class TrackingStoreTests : IDisposable
+public abstract class TrackingStoreTests : PerBackendTests
 {
-    private readonly TemporaryStore _temp;
     private readonly TrackingStore _tracking;
 
     protected TrackingStoreTests(StoreBackend backend, PostgresCluster? cluster)
+        : base(backend, cluster)
     {
-        _temp = new TemporaryStore(backend, cluster);
-        _tracking = new TrackingStore(_temp.Store);
-    }
-
-    public void Dispose()
-    {
-        _temp.Dispose();
-        GC.SuppressFinalize(this);
+        _tracking = new TrackingStore(Temp.Store);
     }
 
     [Fact]
@@ -182,7 +175,7 @@ public abstract class TrackingStoreTests : IDisposable
         var run = _tracking.StartRun("exp");
         using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
         process.WaitForExit();
-        using (var connection = _temp.Store.Database.Open())
+        using (var connection = Temp.Store.Database.Open())
         {
             // Hand the run to a process that has really ended, as if it had crashed mid-training.
             CatalogDatabase.Execute(
