@@ -16,7 +16,6 @@ public sealed class PostgreSqlGroundTruthLogTests(PostgresCluster cluster) : Gro
 /// <summary>Delayed ground truth (the lab's track_delayed_metrics) against a real store. Once per backend.</summary>
 public abstract class GroundTruthLogTests : PerBackendTests
 {
-
     protected GroundTruthLogTests(StoreBackend backend, PostgresCluster? cluster)
         : base(backend, cluster)
     {

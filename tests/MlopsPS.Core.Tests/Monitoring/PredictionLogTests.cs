@@ -17,7 +17,6 @@ public sealed class PostgreSqlPredictionLogTests(PostgresCluster cluster) : Pred
 /// <summary>Finding one prediction by its id, which the log finds through its time (it keeps no index of the ids). Once per backend.</summary>
 public abstract class PredictionLogTests : PerBackendTests
 {
-
     protected PredictionLogTests(StoreBackend backend, PostgresCluster? cluster)
         : base(backend, cluster)
     {

@@ -20,7 +20,6 @@ public sealed class PostgreSqlPredictionLogWriterTests(PostgresCluster cluster) 
 /// </summary>
 public abstract class PredictionLogWriterTests : PerBackendTests
 {
-
     protected PredictionLogWriterTests(StoreBackend backend, PostgresCluster? cluster)
         : base(backend, cluster)
     {
